@@ -1,0 +1,75 @@
+// seam ingest SOURCE...: read mail into the store.
+#include <iostream>
+#include <iterator>
+
+#include "cli/commands.hpp"
+#include "cli/progress.hpp"
+#include "mail/ingest.hpp"
+#include "reports/ingest.hpp"
+#include "reports/terminal.hpp"
+
+namespace seam::cli {
+
+namespace {
+struct IngestArgs {
+  std::vector<std::string> sources;
+  bool json = false;
+  bool mboxo = false;
+  uint64_t max_inflate_mib = 4096;
+  unsigned threads = 0;
+};
+}  // namespace
+
+Action add_ingest(CLI::App& app, Global& g) {
+  auto args = std::make_shared<IngestArgs>();
+  auto* sub = app.add_subcommand(
+      "ingest",
+      "Read mail into the store: mbox/mboxrd files, .mbox.gz, Maildir folders, public-inbox v2 "
+      "epochs (…/git/0.git) or inboxes (a folder with git/N.git), or '-' for standard input "
+      "(one message or an mbox). Each source remembers how far it was read.");
+  sub->add_option("sources", args->sources, "Sources to read")->required();
+  sub->add_flag("--json", args->json, "Print the result as JSON for scripts");
+  sub->add_flag("--mboxo", args->mboxo,
+                "Unquote only '>From ' (mboxo) instead of every '>+From ' (mboxrd, the default)");
+  sub->add_option("--max-inflate", args->max_inflate_mib,
+                  "Refuse a .gz that inflates past this many MiB")
+      ->capture_default_str();
+  sub->add_option("-j,--threads", args->threads, "Parsing threads (default: one per core)");
+
+  return [args, &g]() -> int {
+    core::Store store(g.db_path());
+    Progress progress;
+    mail::IngestOptions opts;
+    opts.format = args->mboxo ? mail::MboxFormat::mboxo : mail::MboxFormat::mboxrd;
+    opts.max_inflate = args->max_inflate_mib << 20;
+    opts.threads = args->threads;
+    opts.progress = [&](const std::string& src, int64_t done, int64_t total) {
+      progress.update(src, done, total);
+    };
+    std::vector<mail::SourceReport> reports;
+    bool stdin_used = false;
+    for (const auto& s : args->sources) {
+      if (s == "-") {
+        if (stdin_used) continue;
+        stdin_used = true;
+        std::string data(std::istreambuf_iterator<char>(std::cin), {});
+        reports.push_back(mail::ingest_stdin(store, std::move(data), opts));
+      } else {
+        for (auto& r : mail::ingest(store, s, opts)) reports.push_back(std::move(r));
+      }
+    }
+    progress.clear();
+    bool fatal = false;
+    for (const auto& r : reports) {
+      if (!r.fatal.empty()) {
+        fatal = true;
+        if (args->json) std::cerr << "seam ingest: " << r.fatal << "\n";
+      }
+    }
+    if (args->json) std::cout << reports::dump(reports::ingest_json(reports), 2) << "\n";
+    else std::cout << reports::ingest_text(reports, reports::use_color(stdout));
+    return fatal ? 1 : 0;
+  };
+}
+
+}  // namespace seam::cli

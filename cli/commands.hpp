@@ -1,0 +1,24 @@
+// One function per subcommand: each registers its options on the app and
+// returns the action to run when that subcommand was chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace seam::cli {
+
+// Options every subcommand that touches the store shares.
+struct Global {
+  std::string db;  // --db, else $SEAM_DB, else the XDG default
+  std::string db_path() const;
+};
+
+using Action = std::function<int()>;
+
+Action add_ingest(CLI::App& app, Global& g);
+Action add_list(CLI::App& app, Global& g);
+Action add_mailinfo(CLI::App& app, Global& g);
+
+}  // namespace seam::cli

@@ -1,0 +1,45 @@
+// The domain model of one mail message as seam stores it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seam::core {
+
+struct Address {
+  std::string name;   // display name, decoded to UTF-8, may be empty
+  std::string email;  // addr-spec, may be empty for broken headers
+};
+
+// Where a message can be read again: the source it came from and a
+// kind-specific locator (byte offset and length in an mbox, a commit id in a
+// public-inbox epoch, a file name in a Maildir).
+struct Locator {
+  std::string source;   // canonical path of the source ("-" for stdin)
+  std::string where;    // "offset:length", commit oid, or relative file name
+};
+
+struct Message {
+  std::string msgid;            // without angle brackets
+  bool synthetic_id = false;    // true when the mail had no usable Message-ID
+  std::string subject;          // decoded, unfolded
+  Address from;
+  std::vector<Address> to;
+  std::vector<Address> cc;
+  std::optional<int64_t> date;  // seconds since the epoch, UTC
+  int tz_minutes = 0;           // offset east of UTC given in the Date header
+  std::string date_raw;         // the header as written
+  bool date_ok = false;         // false when Date is missing or unparseable
+  std::string in_reply_to;      // first message-id of In-Reply-To, if any
+  std::vector<std::string> references;  // References, oldest first
+  std::string list_id;
+  uint64_t size = 0;            // bytes of the raw message
+  std::string where;            // locator within its source
+};
+
+// Formats "Name <email>" (or just the email when there is no name).
+std::string format_address(const Address& a);
+
+}  // namespace seam::core

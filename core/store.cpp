@@ -1,0 +1,314 @@
+#include "core/store.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+namespace seam::core {
+
+namespace fs = std::filesystem;
+
+std::string default_db_path() {
+  if (const char* e = std::getenv("SEAM_DB"); e && *e) return e;
+  fs::path base;
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) {
+    base = x;
+  } else if (const char* h = std::getenv("HOME"); h && *h) {
+    base = fs::path(h) / ".local" / "share";
+  } else {
+    base = ".";
+  }
+  return (base / "seam" / "seam.db").string();
+}
+
+// Each entry moves the schema from version i to i+1. Never edit a released
+// entry: add a new one, so that existing databases migrate forward.
+static const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE sources(
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  cursor TEXT NOT NULL DEFAULT '',
+  size INTEGER NOT NULL DEFAULT 0,
+  mtime INTEGER NOT NULL DEFAULT 0,
+  offset INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE messages(
+  id INTEGER PRIMARY KEY,
+  msgid TEXT NOT NULL UNIQUE,
+  synthetic INTEGER NOT NULL DEFAULT 0,
+  subject TEXT NOT NULL DEFAULT '',
+  from_name TEXT NOT NULL DEFAULT '',
+  from_email TEXT NOT NULL DEFAULT '',
+  to_addrs TEXT NOT NULL DEFAULT '',
+  cc_addrs TEXT NOT NULL DEFAULT '',
+  date INTEGER,
+  tz INTEGER NOT NULL DEFAULT 0,
+  date_raw TEXT NOT NULL DEFAULT '',
+  date_ok INTEGER NOT NULL DEFAULT 0,
+  in_reply_to TEXT NOT NULL DEFAULT '',
+  list_id TEXT NOT NULL DEFAULT '',
+  size INTEGER NOT NULL DEFAULT 0,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  locator TEXT NOT NULL
+);
+CREATE INDEX messages_date ON messages(date);
+CREATE INDEX messages_in_reply_to ON messages(in_reply_to);
+CREATE TABLE refs(
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  position INTEGER NOT NULL,
+  ref TEXT NOT NULL,
+  PRIMARY KEY(message_id, position)
+) WITHOUT ROWID;
+CREATE INDEX refs_ref ON refs(ref);
+CREATE TABLE duplicates(
+  msgid TEXT NOT NULL,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  locator TEXT NOT NULL
+);
+CREATE TABLE kept_raw(
+  message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+  data BLOB NOT NULL
+);
+CREATE TABLE maildir_seen(
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  name TEXT NOT NULL,
+  PRIMARY KEY(source_id, name)
+) WITHOUT ROWID;
+)sql",
+};
+
+Store::Store(const std::string& path) : path_(path) {
+  fs::path p(path);
+  if (p.has_parent_path()) {
+    std::error_code ec;
+    fs::create_directories(p.parent_path(), ec);
+  }
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  db_.reset(db);
+  if (rc != SQLITE_OK)
+    throw SqliteError("cannot open database " + path + ": " +
+                      (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+  sqlite3_busy_timeout(db, 5000);
+  try {
+    // WAL keeps readers (a mail client plugin) working while ingest writes.
+    exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    migrate();
+  } catch (const SqliteError& e) {
+    throw SqliteError("database " + path + ": " + e.what());
+  }
+}
+
+int Store::schema_version() const {
+  Statement st(db_.get(), "PRAGMA user_version");
+  st.step();
+  return static_cast<int>(st.int64(0));
+}
+
+void Store::migrate() {
+  const int target = static_cast<int>(std::size(kMigrations));
+  int v = schema_version();
+  if (v > target)
+    throw SqliteError("schema version " + std::to_string(v) +
+                      " is newer than this seam understands (" + std::to_string(target) + ")");
+  for (; v < target; ++v) {
+    exec(db_.get(), "BEGIN IMMEDIATE");
+    try {
+      exec(db_.get(), kMigrations[v]);
+      exec(db_.get(), ("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
+      exec(db_.get(), "COMMIT");
+    } catch (...) {
+      exec(db_.get(), "ROLLBACK");
+      throw;
+    }
+  }
+}
+
+Source Store::source(const std::string& path, const std::string& kind) {
+  Statement ins(db_.get(), "INSERT OR IGNORE INTO sources(path, kind) VALUES(?1, ?2)");
+  ins.bind(1, path).bind(2, kind).run();
+  Statement q(db_.get(),
+              "SELECT id, path, kind, cursor, size, mtime, offset FROM sources WHERE path=?1");
+  q.bind(1, path);
+  q.step();
+  Source s;
+  s.id = q.int64(0);
+  s.path = q.text(1);
+  s.kind = q.text(2);
+  s.cursor = q.text(3);
+  s.size = q.int64(4);
+  s.mtime = q.int64(5);
+  s.offset = q.int64(6);
+  if (s.kind != kind) {
+    // The same path now reads as another kind (an mbox was gzipped, say):
+    // start it over rather than applying a cursor that means something else.
+    s.kind = kind;
+    s.cursor.clear();
+    s.size = s.mtime = s.offset = 0;
+    save_source(s);
+  }
+  return s;
+}
+
+void Store::save_source(const Source& s) {
+  Statement st(db_.get(),
+               "UPDATE sources SET kind=?2, cursor=?3, size=?4, mtime=?5, offset=?6 WHERE id=?1");
+  st.bind(1, s.id).bind(2, s.kind).bind(3, s.cursor).bind(4, s.size).bind(5, s.mtime).bind(6, s.offset);
+  st.run();
+}
+
+void Store::begin() { exec(db_.get(), "BEGIN IMMEDIATE"); }
+void Store::commit() { exec(db_.get(), "COMMIT"); }
+
+static std::string join_addresses(const std::vector<Address>& v) {
+  std::string out;
+  for (const auto& a : v) {
+    if (!out.empty()) out += '\n';
+    out += format_address(a);
+  }
+  return out;
+}
+
+AddResult Store::add_message(int64_t source_id, const Message& m, std::string_view raw) {
+  if (!insert_msg_) {
+    insert_msg_.emplace(db_.get(),
+                        "INSERT OR IGNORE INTO messages(msgid, synthetic, subject, from_name, "
+                        "from_email, to_addrs, cc_addrs, date, tz, date_raw, date_ok, in_reply_to, "
+                        "list_id, size, source_id, locator) "
+                        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
+    insert_ref_.emplace(db_.get(), "INSERT INTO refs(message_id, position, ref) VALUES(?1,?2,?3)");
+    insert_dup_.emplace(db_.get(),
+                        "INSERT INTO duplicates(msgid, source_id, locator) VALUES(?1,?2,?3)");
+    insert_raw_.emplace(db_.get(), "INSERT INTO kept_raw(message_id, data) VALUES(?1,?2)");
+  }
+  auto& st = *insert_msg_;
+  st.bind(1, m.msgid)
+      .bind(2, int64_t{m.synthetic_id})
+      .bind(3, m.subject)
+      .bind(4, m.from.name)
+      .bind(5, m.from.email)
+      .bind(6, join_addresses(m.to))
+      .bind(7, join_addresses(m.cc))
+      .bind(8, m.date)
+      .bind(9, int64_t{m.tz_minutes})
+      .bind(10, m.date_raw)
+      .bind(11, int64_t{m.date_ok})
+      .bind(12, m.in_reply_to)
+      .bind(13, m.list_id)
+      .bind(14, static_cast<int64_t>(m.size))
+      .bind(15, source_id)
+      .bind(16, m.where);
+  st.run();
+  if (sqlite3_changes(db_.get()) == 0) {
+    insert_dup_->bind(1, m.msgid).bind(2, source_id).bind(3, m.where).run();
+    return AddResult::duplicate;
+  }
+  const int64_t rowid = sqlite3_last_insert_rowid(db_.get());
+  int64_t pos = 0;
+  for (const auto& r : m.references) insert_ref_->bind(1, rowid).bind(2, pos++).bind(3, r).run();
+  if (!raw.empty()) insert_raw_->bind(1, rowid).bind_blob(2, raw).run();
+  return AddResult::added;
+}
+
+bool Store::maildir_seen(int64_t source_id, std::string_view name) {
+  if (!seen_q_) seen_q_.emplace(db_.get(), "SELECT 1 FROM maildir_seen WHERE source_id=?1 AND name=?2");
+  seen_q_->bind(1, source_id).bind(2, name);
+  bool found = seen_q_->step();
+  seen_q_->reset();
+  return found;
+}
+
+void Store::mark_maildir_seen(int64_t source_id, std::string_view name) {
+  if (!seen_ins_)
+    seen_ins_.emplace(db_.get(), "INSERT OR IGNORE INTO maildir_seen(source_id, name) VALUES(?1,?2)");
+  seen_ins_->bind(1, source_id).bind(2, name).run();
+}
+
+int64_t Store::message_count() {
+  Statement st(db_.get(), "SELECT count(*) FROM messages");
+  st.step();
+  return st.int64(0);
+}
+
+int64_t Store::duplicate_count() {
+  Statement st(db_.get(), "SELECT count(*) FROM duplicates");
+  st.step();
+  return st.int64(0);
+}
+
+static std::vector<Address> split_addresses(const std::string& s) {
+  std::vector<Address> out;
+  std::istringstream in(s);
+  std::string line;
+  while (std::getline(in, line)) {
+    Address a;
+    auto lt = line.rfind(" <");
+    if (lt != std::string::npos && line.back() == '>') {
+      a.name = line.substr(0, lt);
+      a.email = line.substr(lt + 2, line.size() - lt - 3);
+    } else {
+      a.email = line;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+static const char* const kMessageColumns =
+    "m.msgid, m.synthetic, m.subject, m.from_name, m.from_email, m.to_addrs, m.cc_addrs, "
+    "m.date, m.tz, m.date_raw, m.date_ok, m.in_reply_to, m.list_id, m.size, m.locator, s.path, m.id";
+
+Message Store::read_row(Statement& st) {
+  Message m;
+  m.msgid = st.text(0);
+  m.synthetic_id = st.int64(1) != 0;
+  m.subject = st.text(2);
+  m.from.name = st.text(3);
+  m.from.email = st.text(4);
+  m.to = split_addresses(st.text(5));
+  m.cc = split_addresses(st.text(6));
+  if (!st.is_null(7)) m.date = st.int64(7);
+  m.tz_minutes = static_cast<int>(st.int64(8));
+  m.date_raw = st.text(9);
+  m.date_ok = st.int64(10) != 0;
+  m.in_reply_to = st.text(11);
+  m.list_id = st.text(12);
+  m.size = static_cast<uint64_t>(st.int64(13));
+  m.where = st.text(14);
+  Statement refs(db_.get(), "SELECT ref FROM refs WHERE message_id=?1 ORDER BY position");
+  refs.bind(1, st.int64(16));
+  while (refs.step()) m.references.push_back(refs.text(0));
+  return m;
+}
+
+std::vector<Store::Listed> Store::list_messages(int64_t limit) {
+  Statement st(db_.get(), std::string("SELECT ") + kMessageColumns +
+                              " FROM messages m JOIN sources s ON s.id=m.source_id "
+                              "ORDER BY m.date IS NULL, m.date, m.id LIMIT ?1");
+  st.bind(1, limit);
+  std::vector<Listed> out;
+  while (st.step()) out.push_back({read_row(st), st.text(15)});
+  return out;
+}
+
+std::optional<Store::Listed> Store::find_message(std::string_view msgid) {
+  Statement st(db_.get(), std::string("SELECT ") + kMessageColumns +
+                              " FROM messages m JOIN sources s ON s.id=m.source_id WHERE m.msgid=?1");
+  st.bind(1, msgid);
+  if (!st.step()) return std::nullopt;
+  return Listed{read_row(st), st.text(15)};
+}
+
+std::optional<std::string> Store::kept_raw(std::string_view msgid) {
+  Statement st(db_.get(),
+               "SELECT k.data FROM kept_raw k JOIN messages m ON m.id=k.message_id WHERE m.msgid=?1");
+  st.bind(1, msgid);
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
+}
+
+}  // namespace seam::core

@@ -1,0 +1,82 @@
+// seam's store: one SQLite database holding messages, their references and
+// the cursors of the sources they came from. The schema is created and
+// migrated here and nowhere else.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/message.hpp"
+#include "core/sqlite.hpp"
+
+namespace seam::core {
+
+// $SEAM_DB, else $XDG_DATA_HOME/seam/seam.db, else ~/.local/share/seam/seam.db.
+std::string default_db_path();
+
+// A source of mail and how far it has been read.
+struct Source {
+  int64_t id = 0;
+  std::string path;    // canonical path, or "-" for stdin
+  std::string kind;    // mbox, mbox.gz, maildir, public-inbox, stdin
+  std::string cursor;  // epoch: last commit ingested; file: "" (see size/offset)
+  int64_t size = 0;    // file sources: size when last read
+  int64_t mtime = 0;   // file sources: mtime (ns) when last read
+  int64_t offset = 0;  // file sources: offset up to which messages were read
+};
+
+enum class AddResult { added, duplicate };
+
+class Store {
+ public:
+  // Opens (creating the file and its directory when needed) and migrates.
+  // Throws SqliteError with the path in the message when that fails.
+  explicit Store(const std::string& path);
+
+  const std::string& path() const { return path_; }
+  int schema_version() const;
+
+  // The row for this source, created with an empty cursor on first use.
+  Source source(const std::string& path, const std::string& kind);
+  void save_source(const Source& s);
+
+  // Large transactions: ingest writes thousands of rows per commit.
+  void begin();
+  void commit();
+
+  // Stores a message once by Message-ID. A second message with the same id is
+  // recorded as a duplicate (with its own locator), not stored again.
+  // `raw` is kept only for sources that cannot be read again (stdin).
+  AddResult add_message(int64_t source_id, const Message& m, std::string_view raw = {});
+
+  // Maildir bookkeeping: the unique part of each file name already read.
+  bool maildir_seen(int64_t source_id, std::string_view name);
+  void mark_maildir_seen(int64_t source_id, std::string_view name);
+
+  int64_t message_count();
+  int64_t duplicate_count();
+
+  struct Listed {
+    Message message;
+    std::string source;  // path of the source
+  };
+  // Messages ordered by date (undated last); limit < 0 means all.
+  std::vector<Listed> list_messages(int64_t limit = -1);
+  std::optional<Listed> find_message(std::string_view msgid);
+  // The raw text kept for sources that cannot be re-read (stdin).
+  std::optional<std::string> kept_raw(std::string_view msgid);
+
+ private:
+  void migrate();
+  Message read_row(Statement& st);
+
+  std::string path_;
+  DbHandle db_;
+  std::optional<Statement> insert_msg_, insert_ref_, insert_dup_, insert_raw_;
+  std::optional<Statement> seen_q_, seen_ins_;
+};
+
+}  // namespace seam::core

@@ -1,0 +1,147 @@
+#include "git/objects.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+namespace seam::git {
+
+namespace fs = std::filesystem;
+
+void ensure_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
+
+std::string last_error() {
+  const git_error* e = git_error_last();
+  return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+static std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+static std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+ObjectReader::ObjectReader(const std::string& path) : path_(path) {
+  ensure_init();
+  git_repository* repo = nullptr;
+  if (git_repository_open_ext(&repo, path.c_str(),
+                              GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE,
+                              nullptr) == 0) {
+    repo_.reset(repo);
+    return;
+  }
+  // No refs/ folder (or another oddity of a copied mirror): open the object
+  // database alone and resolve HEAD by hand in head().
+  const fs::path objects = fs::path(path) / "objects";
+  if (!fs::is_directory(objects)) throw Error(path + ": not a git repository (no objects/)");
+  git_odb* odb = nullptr;
+  if (git_odb_open(&odb, objects.c_str()) != 0)
+    throw Error(path + ": cannot open object database: " + last_error());
+  OdbPtr odb_owner(odb);
+  if (git_repository_wrap_odb(&repo, odb) != 0)
+    throw Error(path + ": cannot open repository: " + last_error());
+  repo_.reset(repo);
+}
+
+std::string ObjectReader::head() const {
+  git_oid oid;
+  if (git_repository_path(repo_.get()) && *git_repository_path(repo_.get()) &&
+      git_reference_name_to_id(&oid, repo_.get(), "HEAD") == 0) {
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, &oid);
+    return hex;
+  }
+  const fs::path dir(path_);
+  std::string head = trim(read_text(dir / "HEAD"));
+  if (head.rfind("ref: ", 0) != 0) {
+    if (head.size() == GIT_OID_HEXSZ) return head;
+    throw Error(path_ + ": HEAD is neither a ref nor a commit id");
+  }
+  const std::string ref = head.substr(5);
+  if (fs::exists(dir / ref)) return trim(read_text(dir / ref));
+  std::istringstream packed(read_text(dir / "packed-refs"));
+  std::string line;
+  while (std::getline(packed, line)) {
+    if (line.size() > GIT_OID_HEXSZ + 1 && line.compare(GIT_OID_HEXSZ + 1, std::string::npos, ref) == 0)
+      return line.substr(0, GIT_OID_HEXSZ);
+  }
+  throw Error(path_ + ": " + ref + " not found (HEAD points at it)");
+}
+
+bool ObjectReader::has(const std::string& oid_hex) const {
+  git_oid oid;
+  if (git_oid_fromstrn(&oid, oid_hex.data(), oid_hex.size()) != 0) return false;
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, repo_.get()) != 0) return false;
+  OdbPtr owner(odb);
+  return git_odb_exists(odb, &oid) == 1;
+}
+
+std::vector<std::string> ObjectReader::commits(const std::string& tip, const std::string& since) const {
+  git_revwalk* w = nullptr;
+  if (git_revwalk_new(&w, repo_.get()) != 0) throw Error(path_ + ": " + last_error());
+  RevwalkPtr walk(w);
+  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+  git_oid oid;
+  if (git_oid_fromstr(&oid, tip.c_str()) != 0 || git_revwalk_push(w, &oid) != 0)
+    throw Error(path_ + ": cannot walk from " + tip + ": " + last_error());
+  if (!since.empty() && git_oid_fromstr(&oid, since.c_str()) == 0 && has(since))
+    git_revwalk_hide(w, &oid);
+  std::vector<std::string> out;
+  char hex[GIT_OID_HEXSZ + 1];
+  while (git_revwalk_next(&oid, w) == 0) {
+    git_oid_tostr(hex, sizeof hex, &oid);
+    out.emplace_back(hex, GIT_OID_HEXSZ);
+  }
+  return out;
+}
+
+ObjectReader::FileRead ObjectReader::read_file(const std::string& commit_hex, const char* name) const {
+  FileRead r;
+  git_oid oid;
+  if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0) {
+    r.error = "not a commit id";
+    return r;
+  }
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo_.get(), &oid) != 0) {
+    r.error = "commit missing: " + last_error();
+    return r;
+  }
+  CommitPtr commit(c);
+  git_tree* t = nullptr;
+  if (git_commit_tree(&t, c) != 0) {
+    r.error = "tree missing: " + last_error();
+    return r;
+  }
+  TreePtr tree(t);
+  const git_tree_entry* e = git_tree_entry_byname(t, name);
+  if (!e) {
+    r.absent = true;
+    r.error = std::string("no '") + name + "' in the commit's tree";
+    return r;
+  }
+  git_blob* b = nullptr;
+  if (git_blob_lookup(&b, repo_.get(), git_tree_entry_id(e)) != 0) {
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, git_tree_entry_id(e));
+    r.error = std::string("blob ") + hex + " missing (partial clone?)";
+    return r;
+  }
+  BlobPtr blob(b);
+  r.data.emplace(static_cast<const char*>(git_blob_rawcontent(b)),
+                 static_cast<size_t>(git_blob_rawsize(b)));
+  return r;
+}
+
+}  // namespace seam::git

@@ -1,0 +1,45 @@
+// Reading objects of a (possibly bare, possibly incomplete) repository, as
+// public-inbox epochs need: walk the commits of a branch oldest first and read
+// one file of each commit's tree.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "git/handles.hpp"
+
+namespace seam::git {
+
+class ObjectReader {
+ public:
+  // Opens the repository at `path` (a bare repository or a .git folder).
+  // Mirrors of public-inbox epochs often lack refs/; those are opened through
+  // their object database and packed-refs. Throws Error naming the path.
+  explicit ObjectReader(const std::string& path);
+
+  // The commit HEAD points at, as 40 hex digits. Throws Error when none.
+  std::string head() const;
+
+  // Commits reachable from `tip` and not from `since` (when it is non-empty
+  // and exists), oldest first.
+  std::vector<std::string> commits(const std::string& tip, const std::string& since) const;
+
+  // True when the object exists in the object database.
+  bool has(const std::string& oid_hex) const;
+
+  struct FileRead {
+    std::optional<std::string> data;  // set on success
+    std::string error;                // why it could not be read otherwise
+    bool absent = false;              // the tree has no entry of that name
+  };
+  // Reads the blob named `name` at the top of the commit's tree. Failures
+  // (missing commit, tree or blob in a partial clone) are values.
+  FileRead read_file(const std::string& commit_hex, const char* name) const;
+
+ private:
+  std::string path_;
+  RepoPtr repo_;
+};
+
+}  // namespace seam::git

@@ -1,0 +1,372 @@
+#include "mail/ingest.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <regex>
+
+#include "git/objects.hpp"
+#include "mail/files.hpp"
+#include "mail/pipeline.hpp"
+
+namespace seam::mail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Writes between commits. Large transactions make ingest fast; the cursor is
+// saved with each one, so an interrupted run resumes where it stopped.
+constexpr size_t kBatch = 8192;
+
+std::string canonical(const std::string& p) {
+  std::error_code ec;
+  auto c = fs::canonical(p, ec);
+  return ec ? p : c.string();
+}
+
+// Shared bookkeeping of one source: counts, errors, the transaction rhythm.
+class Writer {
+ public:
+  Writer(core::Store& store, core::Source& src, SourceReport& rep, const IngestOptions& opts,
+         int64_t total)
+      : store_(store), src_(src), rep_(rep), opts_(opts), total_(total) {
+    store_.begin();
+  }
+  ~Writer() {
+    if (open_) {
+      try {
+        store_.commit();
+      } catch (...) {
+      }
+    }
+  }
+
+  // `checkpoint` updates the source's cursor to just after this message.
+  // `where` is the locator stored with the message; `shown` names it in errors.
+  void take(const std::string& where, const std::string& shown, Parsed&& p,
+            const std::function<void()>& checkpoint) {
+    ++rep_.seen;
+    if (!p.message) {
+      rep_.errors.push_back({shown, p.error});
+    } else {
+      p.message->where = where;
+      if (store_.add_message(src_.id, *p.message, p.raw) == core::AddResult::added)
+        ++rep_.added;
+      else
+        ++rep_.duplicates;
+    }
+    checkpoint();
+    if (++since_commit_ >= kBatch) {
+      store_.save_source(src_);
+      store_.commit();
+      store_.begin();
+      since_commit_ = 0;
+    }
+    if (opts_.progress && (rep_.seen % 256 == 0 || rep_.seen == total_))
+      opts_.progress(rep_.source, rep_.seen, total_);
+  }
+
+  void finish() {
+    store_.save_source(src_);
+    store_.commit();
+    open_ = false;
+  }
+
+ private:
+  core::Store& store_;
+  core::Source& src_;
+  SourceReport& rep_;
+  const IngestOptions& opts_;
+  int64_t total_;
+  size_t since_commit_ = 0;
+  bool open_ = true;
+};
+
+int64_t mtime_ns(const struct stat& st) {
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+// An mbox (plain or inflated) held in memory: split, then parse in parallel.
+void ingest_mbox_data(core::Store& store, core::Source& src, SourceReport& rep,
+                      const IngestOptions& opts, std::string_view data, uint64_t start,
+                      bool keep_raw) {
+  std::vector<MboxEntry> entries;
+  if (start == 0 && !looks_like_mbox(data)) {
+    if (!looks_like_message(data)) {
+      if (data.find("\nFrom ") == std::string_view::npos) {
+        rep.fatal = rep.source + ": neither an mbox nor a mail message";
+        return;
+      }
+      rep.errors.push_back({rep.source + ":0", "text before the first \"From \" line skipped"});
+      entries = split_mbox(data, 0);
+    } else {
+      entries.push_back({0, data.size()});  // a single message file
+    }
+  } else {
+    entries = split_mbox(data, start);
+  }
+  const bool single = !entries.empty() && !looks_like_mbox(data.substr(entries[0].offset));
+
+  struct MboxFetcher : Fetcher {
+    std::string_view data;
+    const std::vector<MboxEntry>* entries;
+    MboxFormat fmt;
+    bool single;
+    bool fetch(size_t i, std::string& raw, std::string&) override {
+      const auto& e = (*entries)[i];
+      if (single) raw.assign(data.substr(e.offset, e.length));
+      else raw = extract_message(data, e, fmt);
+      return true;
+    }
+  };
+
+  Writer w(store, src, rep, opts, static_cast<int64_t>(entries.size()));
+  PipelineSpec spec;
+  spec.count = entries.size();
+  spec.threads = opts.threads;
+  spec.keep_raw = keep_raw;
+  spec.make_fetcher = [&] {
+    auto f = std::make_unique<MboxFetcher>();
+    f->data = data;
+    f->entries = &entries;
+    f->fmt = opts.format;
+    f->single = single;
+    return f;
+  };
+  spec.consume = [&](size_t i, Parsed&& p) {
+    const auto& e = entries[i];
+    const std::string where = std::to_string(e.offset) + "+" + std::to_string(e.length);
+    w.take(where, rep.source + ": byte " + std::to_string(e.offset), std::move(p),
+           [&] { src.offset = static_cast<int64_t>(e.offset + e.length); });
+  };
+  run_pipeline(spec);
+  w.finish();
+}
+
+void ingest_file(core::Store& store, SourceReport& rep, const std::string& path,
+                 const IngestOptions& opts) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    rep.kind = "mbox";
+    rep.fatal = path + ": cannot open: " + std::strerror(errno);
+    return;
+  }
+  const bool gz = is_gzip(path);
+  rep.kind = gz ? "mbox.gz" : "mbox";
+  core::Source src = store.source(canonical(path), rep.kind);
+  const int64_t size = static_cast<int64_t>(st.st_size);
+  if (src.size == size && src.mtime == mtime_ns(st) && src.offset > 0) return;  // unchanged
+
+  try {
+    if (gz) {
+      std::string data = inflate_gzip(path, opts.max_inflate);
+      // Appended gzip members extend the inflated stream: resume there.
+      uint64_t start = 0;
+      if (src.offset > 0 && static_cast<uint64_t>(src.offset) <= data.size() &&
+          size >= src.size && std::string_view(data).substr(src.offset, 5) == "From ")
+        start = static_cast<uint64_t>(src.offset);
+      else if (src.offset > 0 && static_cast<uint64_t>(src.offset) == data.size())
+        start = data.size();
+      src.size = size;
+      src.mtime = mtime_ns(st);
+      ingest_mbox_data(store, src, rep, opts, data, start, false);
+    } else {
+      MappedFile file(path);
+      std::string_view data = file.data();
+      uint64_t start = 0;
+      // Appended mail: the old end must still be a message boundary.
+      if (src.offset > 0 && static_cast<uint64_t>(src.offset) <= data.size() && size >= src.size &&
+          (static_cast<uint64_t>(src.offset) == data.size() || data.substr(src.offset, 5) == "From "))
+        start = static_cast<uint64_t>(src.offset);
+      src.size = size;
+      src.mtime = mtime_ns(st);
+      if (start == data.size()) {
+        store.save_source(src);
+        return;
+      }
+      ingest_mbox_data(store, src, rep, opts, data, start, false);
+    }
+  } catch (const FileError& e) {
+    rep.fatal = e.what();
+  }
+}
+
+void ingest_maildir(core::Store& store, SourceReport& rep, const std::string& path,
+                    const IngestOptions& opts) {
+  rep.kind = "maildir";
+  core::Source src = store.source(canonical(path), rep.kind);
+  struct Entry {
+    std::string rel;   // "cur/name:2,S"
+    std::string key;   // the unique part, stable across flag changes
+  };
+  std::vector<Entry> entries;
+  for (const char* sub : {"new", "cur"}) {
+    std::error_code ec;
+    fs::path dir = fs::path(path) / sub;
+    if (!fs::is_directory(dir)) continue;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (!it->is_regular_file()) continue;
+      std::string name = it->path().filename().string();
+      if (name.empty() || name[0] == '.') continue;
+      std::string key = name.substr(0, name.find(':'));
+      if (store.maildir_seen(src.id, key)) continue;
+      entries.push_back({std::string(sub) + "/" + name, key});
+    }
+    if (ec) {
+      rep.fatal = dir.string() + ": cannot list: " + ec.message();
+      return;
+    }
+  }
+  // Delivery order: Maildir names start with the delivery time.
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.key < b.key; });
+
+  struct MaildirFetcher : Fetcher {
+    std::string base;
+    const std::vector<Entry>* entries;
+    bool fetch(size_t i, std::string& raw, std::string& error) override {
+      try {
+        raw = read_file(base + "/" + (*entries)[i].rel);
+        return true;
+      } catch (const FileError& e) {
+        error = e.what();
+        return false;
+      }
+    }
+  };
+  Writer w(store, src, rep, opts, static_cast<int64_t>(entries.size()));
+  PipelineSpec spec;
+  spec.count = entries.size();
+  spec.threads = opts.threads;
+  spec.make_fetcher = [&] {
+    auto f = std::make_unique<MaildirFetcher>();
+    f->base = path;
+    f->entries = &entries;
+    return f;
+  };
+  spec.consume = [&](size_t i, Parsed&& p) {
+    w.take(entries[i].rel, (fs::path(rep.source) / entries[i].rel).string(), std::move(p),
+           [&] { store.mark_maildir_seen(src.id, entries[i].key); });
+  };
+  run_pipeline(spec);
+  w.finish();
+}
+
+void ingest_epoch(core::Store& store, SourceReport& rep, const std::string& path,
+                  const IngestOptions& opts) {
+  rep.kind = "public-inbox";
+  std::vector<std::string> commits;
+  core::Source src;
+  try {
+    git::ObjectReader reader(path);
+    src = store.source(canonical(path), rep.kind);
+    const std::string tip = reader.head();
+    if (tip == src.cursor) return;  // nothing new: the common case, kept cheap
+    commits = reader.commits(tip, src.cursor);
+  } catch (const git::Error& e) {
+    rep.fatal = e.what();
+    return;
+  }
+
+  struct EpochFetcher : Fetcher {
+    std::unique_ptr<git::ObjectReader> reader;
+    const std::vector<std::string>* commits;
+    bool fetch(size_t i, std::string& raw, std::string& error) override {
+      auto r = reader->read_file((*commits)[i], "m");
+      if (!r.data) {
+        error = r.error;
+        return false;
+      }
+      raw = std::move(*r.data);
+      return true;
+    }
+  };
+  Writer w(store, src, rep, opts, static_cast<int64_t>(commits.size()));
+  PipelineSpec spec;
+  spec.count = commits.size();
+  spec.threads = opts.threads;
+  spec.make_fetcher = [&] {
+    auto f = std::make_unique<EpochFetcher>();
+    f->reader = std::make_unique<git::ObjectReader>(path);
+    f->commits = &commits;
+    return f;
+  };
+  spec.consume = [&](size_t i, Parsed&& p) {
+    w.take(commits[i], rep.source + ": commit " + commits[i], std::move(p),
+           [&] { src.cursor = commits[i]; });
+  };
+  run_pipeline(spec);
+  w.finish();
+}
+
+bool is_epoch(const fs::path& p) {
+  return fs::is_directory(p / "objects") && fs::exists(p / "HEAD");
+}
+
+}  // namespace
+
+std::vector<SourceReport> ingest(core::Store& store, const std::string& source,
+                                 const IngestOptions& opts) {
+  std::vector<SourceReport> out;
+  SourceReport rep;
+  rep.source = source;
+  std::error_code ec;
+  const fs::path p(source);
+  if (fs::is_directory(p, ec)) {
+    if (fs::is_directory(p / "cur") || fs::is_directory(p / "new")) {
+      ingest_maildir(store, rep, source, opts);
+    } else if (is_epoch(p)) {
+      ingest_epoch(store, rep, source, opts);
+    } else if (fs::is_directory(p / "git")) {
+      // A public-inbox v2 inbox: git/0.git, git/1.git, ... in numeric order.
+      std::vector<std::pair<long, fs::path>> epochs;
+      static const std::regex epoch_name(R"(([0-9]+)\.git)");
+      for (const auto& e : fs::directory_iterator(p / "git", ec)) {
+        std::smatch m;
+        std::string name = e.path().filename().string();
+        if (std::regex_match(name, m, epoch_name) && is_epoch(e.path()))
+          epochs.emplace_back(std::stol(m[1].str()), e.path());
+      }
+      std::sort(epochs.begin(), epochs.end());
+      for (const auto& [n, ep] : epochs) {
+        SourceReport r;
+        r.source = ep.string();
+        ingest_epoch(store, r, ep.string(), opts);
+        out.push_back(std::move(r));
+      }
+      if (epochs.empty()) {
+        rep.kind = "public-inbox";
+        rep.fatal = source + ": no epochs (git/N.git) in this public-inbox folder";
+        out.push_back(std::move(rep));
+      }
+      return out;
+    } else {
+      rep.kind = "maildir";
+      rep.fatal = source + ": a folder that is neither a Maildir (cur/, new/) nor a public-inbox "
+                           "epoch (objects/, HEAD) or inbox (git/N.git)";
+    }
+  } else {
+    ingest_file(store, rep, source, opts);
+  }
+  out.push_back(std::move(rep));
+  return out;
+}
+
+SourceReport ingest_stdin(core::Store& store, std::string data, const IngestOptions& opts) {
+  SourceReport rep;
+  rep.source = "-";
+  rep.kind = "stdin";
+  // Standard input cannot be read again: every message keeps its raw text.
+  core::Source src = store.source("-", "stdin");
+  src.offset = 0;
+  ingest_mbox_data(store, src, rep, opts, data, 0, true);
+  src.offset = 0;
+  store.save_source(src);
+  return rep;
+}
+
+}  // namespace seam::mail

@@ -1,0 +1,26 @@
+// Turning one raw RFC 2822 message into seam's Message model, with GMime.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/message.hpp"
+
+namespace seam::mail {
+
+struct ParseResult {
+  std::optional<core::Message> message;  // set on success
+  std::string error;                     // why the message was rejected
+};
+
+// Parses the header of `raw` (the bytes of one message, already unescaped
+// from its mbox). Mail is hostile: this never throws on content, and every
+// string it returns is valid UTF-8. A message with no usable Message-ID gets
+// a synthetic one derived from its bytes, so re-ingesting is stable.
+ParseResult parse_message(std::string_view raw);
+
+// Makes `s` valid UTF-8 in place (invalid bytes become U+FFFD).
+void make_valid_utf8(std::string& s);
+
+}  // namespace seam::mail

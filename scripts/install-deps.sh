@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs everything seam needs to build and test on Debian 12 (bookworm).
+# Run as root (or with sudo available). Idempotent.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends \
+  build-essential cmake pkg-config git ca-certificates \
+  libgmime-3.0-dev libgit2-dev libcmark-dev libsqlite3-dev doctest-dev \
+  libtree-sitter-dev nlohmann-json3-dev libcli11-dev zlib1g-dev \
+  libcurl4-openssl-dev
+# The tree-sitter grammar is fetched with `npm pack` at configure time. Machines
+# with a Node.js from elsewhere already have npm; Debian's npm would conflict.
+if ! command -v npm >/dev/null 2>&1; then
+  $SUDO apt-get install -y -q npm
+fi
