@@ -11,7 +11,16 @@ namespace fs = std::filesystem;
 
 void ensure_init() {
   static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
+  std::call_once(once, [] {
+    git_libgit2_init();
+    // seam reads each object of an archive once: libgit2's object cache
+    // (256 MiB by default) would only add memory and lock traffic. Packs are
+    // mapped in smaller windows so that reading a whole epoch keeps a small
+    // resident set; the delta-base cache of packs is separate and stays on.
+    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t{32} << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{96} << 20);
+  });
 }
 
 std::string last_error() {

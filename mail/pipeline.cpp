@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -12,92 +11,112 @@
 
 namespace seam::mail {
 
+namespace {
+
+// Work moves in chunks: handing over one message at a time costs more in
+// thread wake-ups than parsing it.
+constexpr size_t kChunk = 64;
+// Workers may run at most this many chunks ahead of the consumer, which bounds
+// memory on huge sources.
+constexpr size_t kWindow = 64;
+
+Parsed fetch_and_parse(Fetcher& fetcher, size_t i, bool keep_raw, std::string& raw) {
+  Parsed p;
+  std::string error;
+  raw.clear();
+  if (!fetcher.fetch(i, raw, error)) {
+    p.error = error.empty() ? "cannot be read" : error;
+    return p;
+  }
+  ParseResult r = parse_message(raw);
+  if (r.message) {
+    p.message = std::move(r.message);
+    if (keep_raw) p.raw = raw;
+  } else {
+    p.error = std::move(r.error);
+  }
+  return p;
+}
+
+}  // namespace
+
 void run_pipeline(const PipelineSpec& spec) {
   if (spec.count == 0) return;
+  const size_t chunks = (spec.count + kChunk - 1) / kChunk;
   unsigned n = spec.threads ? spec.threads : std::max(1u, std::thread::hardware_concurrency());
-  n = static_cast<unsigned>(std::min<size_t>(n, spec.count));
+  n = static_cast<unsigned>(std::min<size_t>(n, chunks));
 
-  // Workers may run at most `window` messages ahead of the consumer, which
-  // bounds memory on huge sources.
-  const size_t window = 4096;
-  std::vector<Parsed> slots(spec.count <= window ? spec.count : window);
-  std::vector<char> ready(slots.size(), 0);
+  const size_t window = std::min(chunks, kWindow);
+  std::vector<std::vector<Parsed>> slots(window);
+  std::vector<char> ready(window, 0);
   std::mutex mu;
-  std::condition_variable slot_ready, slot_free;
-  size_t consumed = 0;  // guarded by mu
-  std::atomic<size_t> next{0};
+  std::condition_variable chunk_ready, chunk_free;
+  size_t consumed = 0;  // chunks handed to the consumer; guarded by mu
+  bool stopping = false;
   std::exception_ptr failure;
+  std::atomic<size_t> next{0};
 
   auto worker = [&] {
     try {
       auto fetcher = spec.make_fetcher();
-      std::string raw, error;
+      std::string raw;
       for (;;) {
-        const size_t i = next.fetch_add(1);
-        if (i >= spec.count) return;
+        const size_t c = next.fetch_add(1);
+        if (c >= chunks) return;
         {
           std::unique_lock lk(mu);
-          slot_free.wait(lk, [&] { return i < consumed + slots.size() || failure; });
-          if (failure) return;
+          chunk_free.wait(lk, [&] { return c < consumed + window || stopping; });
+          if (stopping) return;
         }
-        Parsed p;
-        raw.clear();
-        error.clear();
-        if (fetcher->fetch(i, raw, error)) {
-          ParseResult r = parse_message(raw);
-          if (r.message) {
-            p.message = std::move(r.message);
-            if (spec.keep_raw) p.raw = raw;
-          } else {
-            p.error = std::move(r.error);
-          }
-        } else {
-          p.error = error.empty() ? "cannot be read" : error;
-        }
+        std::vector<Parsed> out;
+        const size_t end = std::min(spec.count, (c + 1) * kChunk);
+        out.reserve(end - c * kChunk);
+        for (size_t i = c * kChunk; i < end; ++i)
+          out.push_back(fetch_and_parse(*fetcher, i, spec.keep_raw, raw));
         std::lock_guard lk(mu);
-        slots[i % slots.size()] = std::move(p);
-        ready[i % slots.size()] = 1;
-        slot_ready.notify_all();
+        slots[c % window] = std::move(out);
+        ready[c % window] = 1;
+        chunk_ready.notify_one();
       }
     } catch (...) {
       std::lock_guard lk(mu);
       if (!failure) failure = std::current_exception();
-      slot_ready.notify_all();
-      slot_free.notify_all();
+      stopping = true;
+      chunk_ready.notify_all();
+      chunk_free.notify_all();
     }
   };
 
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < n; ++t) pool.emplace_back(worker);
-
-  auto stop = [&] {
+  auto join = [&] {
     {
       std::lock_guard lk(mu);
-      if (!failure) failure = std::make_exception_ptr(std::runtime_error("consumer stopped"));
-      slot_free.notify_all();
+      stopping = true;
+      chunk_free.notify_all();
     }
     for (auto& t : pool) t.join();
   };
 
   try {
-    for (size_t i = 0; i < spec.count; ++i) {
-      Parsed p;
+    for (size_t c = 0; c < chunks; ++c) {
+      std::vector<Parsed> got;
       {
         std::unique_lock lk(mu);
-        slot_ready.wait(lk, [&] { return ready[i % slots.size()] || failure; });
+        chunk_ready.wait(lk, [&] { return ready[c % window] || failure; });
         if (failure) break;
-        p = std::move(slots[i % slots.size()]);
-        ready[i % slots.size()] = 0;
-        consumed = i + 1;
-        slot_free.notify_all();
+        got = std::move(slots[c % window]);
+        ready[c % window] = 0;
+        consumed = c + 1;
+        chunk_free.notify_all();
       }
-      spec.consume(i, std::move(p));
+      for (size_t k = 0; k < got.size(); ++k) spec.consume(c * kChunk + k, std::move(got[k]));
     }
   } catch (...) {
-    stop();
+    join();
     throw;
   }
-  for (auto& t : pool) t.join();
+  join();
   if (failure) std::rethrow_exception(failure);
 }
 

@@ -1,0 +1,32 @@
+# Shared helpers for bench/ scripts (sourced, not run).
+set -euo pipefail
+
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SHARED=${SEAM_SHARED_DIR:-$BENCH_ROOT/../shared}
+BUILD=${SEAM_BUILD_DIR:-$BENCH_ROOT/build}
+SEAM=$BUILD/cli/seam
+RUNS=${RUNS:-3}
+
+ensure_built() {
+  if [ ! -x "$SEAM" ]; then
+    cmake -S "$BENCH_ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$BUILD" -j2 --target seam >/dev/null
+  fi
+}
+
+# measure VAR_SECONDS VAR_KB -- command...: best wall time of $RUNS runs and
+# the peak RSS of that run, via GNU time.
+measure() {
+  local __t=$1 __m=$2; shift 3
+  local best="" best_kb="" out
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -o "${TMPDIR:-/tmp}/seam-bench-time.$$" -f '%e %M' "$@" >/dev/null 2>&1
+    out=$(tail -n 1 "${TMPDIR:-/tmp}/seam-bench-time.$$")
+    local t=${out% *} kb=${out#* }
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; best_kb=$kb; fi
+  done
+  printf -v "$__t" '%s' "$best"
+  printf -v "$__m" '%s' "$best_kb"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b==0) print "inf"; else printf "%.2f", a/b }'; }

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# README's first command: install, build, and run seam's main job on the
+# sample series that ships in tests/data/sample/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j2
+db=$(mktemp -d)/seam.db
+build/cli/seam --db "$db" ingest tests/data/sample/rust-counter-v2.mbox
+build/cli/seam --db "$db" list
