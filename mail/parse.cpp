@@ -80,7 +80,12 @@ static RawHeaders split_headers(std::string_view raw) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) break;  // end of the header block
     if (line[0] == ' ' || line[0] == '\t') {
-      if (current) current->append(line);  // folded continuation: unfold
+      // Folded continuation: unfold, showing the fold as one space as mail
+      // user agents do.
+      if (current) {
+        size_t text = line.find_first_not_of(" \t");
+        if (text != std::string_view::npos) current->append(" ").append(line.substr(text));
+      }
       continue;
     }
     size_t colon = line.find(':');
@@ -99,9 +104,15 @@ static RawHeaders split_headers(std::string_view raw) {
       case 11: if (is("In-Reply-To")) slot = &h.in_reply_to; break;
       default: break;
     }
-    if (!slot || !slot->empty()) continue;
+    if (!slot) continue;
     std::string_view value = line.substr(colon + 1);
-    slot->assign(value.empty() ? std::string_view(" ") : value);
+    if (!slot->empty()) {
+      // Repeated address headers add up (some MUAs write one Cc per line);
+      // for every other field the first occurrence wins.
+      if (slot != &h.to && slot != &h.cc) continue;
+      slot->append(",");
+    }
+    slot->append(value.empty() ? std::string_view(" ") : value);
     current = slot;
   }
   return h;
