@@ -1,0 +1,102 @@
+#include <doctest/doctest.h>
+
+#include "mail/subject.hpp"
+
+using seam::mail::parse_subject;
+
+TEST_SUITE("mail/subject") {
+  TEST_CASE("plain patch tag") {
+    auto s = parse_subject("[PATCH] rust: add foo");
+    CHECK(s.has_patch_tag);
+    CHECK_FALSE(s.reply);
+    CHECK(s.version == 1);
+    CHECK(s.index == 0);
+    CHECK(s.total == 0);
+    CHECK(s.title == "rust: add foo");
+  }
+
+  TEST_CASE("version and counters in either order, padded, lowercase") {
+    for (const char* subj : {"[PATCH v3 05/16] x: y", "[PATCH 05/16 v3] x: y", "[patch V3 5/16] x: y",
+                             "[PATCHv3 05/16] x: y", "[PATCH-v3 05/16] x: y"}) {
+      CAPTURE(subj);
+      auto s = parse_subject(subj);
+      CHECK(s.version == 3);
+      CHECK(s.index == 5);
+      CHECK(s.total == 16);
+      CHECK(s.title == "x: y");
+    }
+  }
+
+  TEST_CASE("RFC, RESEND and subsystem words") {
+    auto s = parse_subject("[RFC PATCH net-next v2 0/3] net: frob");
+    CHECK(s.rfc);
+    CHECK(s.version == 2);
+    CHECK(s.index == 0);
+    CHECK(s.total == 3);
+    REQUIRE(s.extra.size() == 1);
+    CHECK(s.extra[0] == "net-next");
+    auto r = parse_subject("[PATCH RESEND] fix");
+    CHECK(r.resend);
+    CHECK(r.title == "fix");
+  }
+
+  TEST_CASE("list tags before the patch tag, reply prefixes, (subset)") {
+    auto s = parse_subject("Re: [Linaro-mm-sig] [PATCH v4 2/4] dma-buf: fence");
+    CHECK(s.reply);
+    REQUIRE(s.list_tags.size() == 1);
+    CHECK(s.list_tags[0] == "Linaro-mm-sig");
+    CHECK(s.version == 4);
+    CHECK(s.index == 2);
+    CHECK(s.title == "dma-buf: fence");
+
+    auto n = parse_subject("[Nouveau] Re: [PATCH 1/2] drm: x");
+    CHECK(n.reply);
+    CHECK(n.index == 1);
+
+    for (const char* subj : {"RE: [PATCH] a", "Aw: [PATCH] a", "Re[2]: [PATCH] a", "re : [PATCH] a",
+                             "Re: (subset) [PATCH] a", "Re: Re: [PATCH] a"}) {
+      CAPTURE(subj);
+      auto r = parse_subject(subj);
+      CHECK(r.reply);
+      CHECK(r.has_patch_tag);
+      CHECK(r.title == "a");
+    }
+    auto f = parse_subject("Fwd: [PATCH] a");
+    CHECK(f.forward);
+    CHECK_FALSE(f.reply);
+  }
+
+  TEST_CASE("pull requests") {
+    auto s = parse_subject("[GIT PULL] PCI changes for v6.14");
+    CHECK(s.pull);
+    CHECK(s.has_patch_tag);
+    CHECK(s.title == "PCI changes for v6.14");
+    CHECK(parse_subject("Re: [GIT PULL] x").reply);
+  }
+
+  TEST_CASE("not a patch") {
+    auto s = parse_subject("Re: kbuild question [was: foo]");
+    CHECK_FALSE(s.has_patch_tag);
+    CHECK(s.reply);
+    CHECK(s.title == "kbuild question [was: foo]");
+    auto t = parse_subject("[ANNOUNCE] something");
+    CHECK_FALSE(t.has_patch_tag);
+    REQUIRE(t.list_tags.size() == 1);
+    CHECK(t.list_tags[0] == "ANNOUNCE");
+  }
+
+  TEST_CASE("later brackets stay in the title; whitespace collapses") {
+    auto s = parse_subject("[PATCH]   kbuild:\t[doc]   fix  typo");
+    CHECK(s.title == "kbuild: [doc] fix typo");
+    CHECK(seam::mail::normalize_title("Rust: Add  Foo.") == "rust: add foo");
+  }
+
+  TEST_CASE("hostile input does not crash") {
+    for (const char* subj : {"", "[", "]", "[PATCH", "Re:", "[PATCH 99999999999/1] x", "[ / ] x",
+                             "[PATCH v] x", "[PATCH v99999999999] x"}) {
+      CAPTURE(subj);
+      auto s = parse_subject(subj);
+      CHECK(s.version >= 1);
+    }
+  }
+}
