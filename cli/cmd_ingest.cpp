@@ -59,6 +59,10 @@ Action add_ingest(CLI::App& app, Global& g) {
       }
     }
     progress.clear();
+    // Series are assembled at ingest, so that queries stay fast.
+    int64_t added = 0;
+    for (const auto& r : reports) added += r.added;
+    if (added > 0) store.rebuild_series();
     bool fatal = false;
     for (const auto& r : reports) {
       if (!r.fatal.empty()) {

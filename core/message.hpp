@@ -21,6 +21,34 @@ struct Locator {
   std::string where;    // "offset:length", commit oid, or relative file name
 };
 
+// A trailer found in a message body ("Reviewed-by: Name <addr>").
+struct BodyTrailer {
+  std::string name;
+  std::string value;
+  std::string email;  // person trailers: the address, lower case
+};
+
+// What the subject and body say about a message's place in a patch series.
+struct PatchFacts {
+  bool reply = false;          // Re:/Aw:/Fwd: …
+  bool has_patch_tag = false;  // [PATCH …], [RFC …], [GIT PULL …]
+  bool pull = false;
+  bool rfc = false;
+  bool resend = false;
+  int version = 1;
+  int index = 0;
+  int total = 0;
+  std::string title;           // subject without tags
+  std::string norm_title;
+  bool has_diff = false;
+  bool rust = false;           // the diff touches Rust (*.rs, rust/)
+  std::string patch_id;        // of the diff, whitespace-insensitive; "" without one
+  std::string change_id;
+  std::string base_commit;
+  std::vector<BodyTrailer> own_trailers;       // end of the commit message
+  std::vector<BodyTrailer> followup_trailers;  // given as a reviewer
+};
+
 struct Message {
   std::string msgid;            // without angle brackets
   bool synthetic_id = false;    // true when the mail had no usable Message-ID
@@ -35,6 +63,7 @@ struct Message {
   std::string in_reply_to;      // first message-id of In-Reply-To, if any
   std::vector<std::string> references;  // References, oldest first
   std::string list_id;
+  PatchFacts facts;
   uint64_t size = 0;            // bytes of the raw message
   std::string where;            // locator within its source
 };

@@ -24,6 +24,7 @@ std::string default_db_path() {
 // Each entry moves the schema from version i to i+1. Never edit a released
 // entry: add a new one, so that existing databases migrate forward.
 static const char* const kMigrations[] = {
+    // 1: messages, references, sources and their cursors.
     R"sql(
 CREATE TABLE sources(
   id INTEGER PRIMARY KEY,
@@ -75,6 +76,58 @@ CREATE TABLE maildir_seen(
   source_id INTEGER NOT NULL REFERENCES sources(id),
   name TEXT NOT NULL,
   PRIMARY KEY(source_id, name)
+) WITHOUT ROWID;
+)sql",
+    // 2: what subjects and bodies say about series, and the assembled series.
+    R"sql(
+CREATE TABLE facts(
+  message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+  reply INTEGER NOT NULL, has_patch_tag INTEGER NOT NULL, pull INTEGER NOT NULL,
+  rfc INTEGER NOT NULL, resend INTEGER NOT NULL,
+  version INTEGER NOT NULL, idx INTEGER NOT NULL, total INTEGER NOT NULL,
+  title TEXT NOT NULL, norm_title TEXT NOT NULL,
+  has_diff INTEGER NOT NULL, patch_id TEXT NOT NULL,
+  change_id TEXT NOT NULL, base_commit TEXT NOT NULL, rust INTEGER NOT NULL
+);
+CREATE TABLE body_trailers(
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  followup INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL, value TEXT NOT NULL, email TEXT NOT NULL,
+  PRIMARY KEY(message_id, followup, position)
+) WITHOUT ROWID;
+CREATE TABLE series(
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL, author_name TEXT NOT NULL, author_email TEXT NOT NULL,
+  change_id TEXT NOT NULL, pull INTEGER NOT NULL,
+  newest_date INTEGER NOT NULL, rust INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX series_date ON series(newest_date);
+CREATE TABLE series_versions(
+  id INTEGER PRIMARY KEY,
+  series_id TEXT NOT NULL REFERENCES series(id),
+  position INTEGER NOT NULL,
+  version INTEGER NOT NULL, cover TEXT, expected INTEGER NOT NULL, date INTEGER NOT NULL,
+  rfc INTEGER NOT NULL, resend INTEGER NOT NULL, base_commit TEXT NOT NULL
+);
+CREATE INDEX series_versions_series ON series_versions(series_id);
+CREATE TABLE series_patches(
+  version_id INTEGER NOT NULL REFERENCES series_versions(id),
+  idx INTEGER NOT NULL, msgid TEXT NOT NULL, subject TEXT NOT NULL, patch_id TEXT NOT NULL,
+  carried INTEGER NOT NULL,
+  PRIMARY KEY(version_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX series_patches_msgid ON series_patches(msgid);
+CREATE TABLE series_trailers(
+  version_id INTEGER NOT NULL, idx INTEGER NOT NULL, position INTEGER NOT NULL,
+  name TEXT NOT NULL, value TEXT NOT NULL, email TEXT NOT NULL, from_msgid TEXT NOT NULL,
+  PRIMARY KEY(version_id, idx, position)
+) WITHOUT ROWID;
+-- Messages that belong to a series: its patches, cover letters and every
+-- reply below them, so that any message of a thread finds its series.
+CREATE TABLE series_members(
+  msgid TEXT PRIMARY KEY,
+  series_id TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
 };
@@ -184,6 +237,13 @@ AddResult Store::add_message(int64_t source_id, const Message& m, std::string_vi
     insert_dup_.emplace(db_.get(),
                         "INSERT INTO duplicates(msgid, source_id, locator) VALUES(?1,?2,?3)");
     insert_raw_.emplace(db_.get(), "INSERT INTO kept_raw(message_id, data) VALUES(?1,?2)");
+    insert_facts_.emplace(db_.get(),
+                          "INSERT INTO facts(message_id, reply, has_patch_tag, pull, rfc, resend, version, "
+                          "idx, total, title, norm_title, has_diff, patch_id, change_id, base_commit, rust) "
+                          "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
+    insert_trailer_.emplace(db_.get(),
+                            "INSERT INTO body_trailers(message_id, followup, position, name, value, email) "
+                            "VALUES(?1,?2,?3,?4,?5,?6)");
   }
   auto& st = *insert_msg_;
   st.bind(1, m.msgid)
@@ -211,6 +271,30 @@ AddResult Store::add_message(int64_t source_id, const Message& m, std::string_vi
   int64_t pos = 0;
   for (const auto& r : m.references) insert_ref_->bind(1, rowid).bind(2, pos++).bind(3, r).run();
   if (!raw.empty()) insert_raw_->bind(1, rowid).bind_blob(2, raw).run();
+  const auto& f = m.facts;
+  insert_facts_->bind(1, rowid)
+      .bind(2, int64_t{f.reply})
+      .bind(3, int64_t{f.has_patch_tag})
+      .bind(4, int64_t{f.pull})
+      .bind(5, int64_t{f.rfc})
+      .bind(6, int64_t{f.resend})
+      .bind(7, int64_t{f.version})
+      .bind(8, int64_t{f.index})
+      .bind(9, int64_t{f.total})
+      .bind(10, f.title)
+      .bind(11, f.norm_title)
+      .bind(12, int64_t{f.has_diff})
+      .bind(13, f.patch_id)
+      .bind(14, f.change_id)
+      .bind(15, f.base_commit)
+      .bind(16, int64_t{f.rust})
+      .run();
+  for (int followup = 0; followup < 2; ++followup) {
+    int64_t tpos = 0;
+    for (const auto& t : followup ? f.followup_trailers : f.own_trailers)
+      insert_trailer_->bind(1, rowid).bind(2, int64_t{followup}).bind(3, tpos++).bind(4, t.name)
+          .bind(5, t.value).bind(6, t.email).run();
+  }
   return AddResult::added;
 }
 
@@ -260,7 +344,8 @@ static std::vector<Address> split_addresses(const std::string& s) {
 
 static const char* const kMessageColumns =
     "m.msgid, m.synthetic, m.subject, m.from_name, m.from_email, m.to_addrs, m.cc_addrs, "
-    "m.date, m.tz, m.date_raw, m.date_ok, m.in_reply_to, m.list_id, m.size, m.locator, s.path, m.id";
+    "m.date, m.tz, m.date_raw, m.date_ok, m.in_reply_to, m.list_id, m.size, m.locator, s.path, m.id, "
+    "s.kind";
 
 Message Store::read_row(Statement& st) {
   Message m;
@@ -291,7 +376,7 @@ std::vector<Store::Listed> Store::list_messages(int64_t limit) {
                               "ORDER BY m.date IS NULL, m.date, m.id LIMIT ?1");
   st.bind(1, limit);
   std::vector<Listed> out;
-  while (st.step()) out.push_back({read_row(st), st.text(15)});
+  while (st.step()) out.push_back({read_row(st), st.text(15), st.text(17)});
   return out;
 }
 
@@ -300,7 +385,7 @@ std::optional<Store::Listed> Store::find_message(std::string_view msgid) {
                               " FROM messages m JOIN sources s ON s.id=m.source_id WHERE m.msgid=?1");
   st.bind(1, msgid);
   if (!st.step()) return std::nullopt;
-  return Listed{read_row(st), st.text(15)};
+  return Listed{read_row(st), st.text(15), st.text(17)};
 }
 
 std::optional<std::string> Store::kept_raw(std::string_view msgid) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/message.hpp"
+#include "core/series.hpp"
 #include "core/sqlite.hpp"
 
 namespace seam::core {
@@ -61,7 +62,8 @@ class Store {
 
   struct Listed {
     Message message;
-    std::string source;  // path of the source
+    std::string source;       // path of the source
+    std::string source_kind;  // its kind (mbox, public-inbox, …)
   };
   // Messages ordered by date (undated last); limit < 0 means all.
   std::vector<Listed> list_messages(int64_t limit = -1);
@@ -69,13 +71,34 @@ class Store {
   // The raw text kept for sources that cannot be re-read (stdin).
   std::optional<std::string> kept_raw(std::string_view msgid);
 
+  // --- series (store_series.cpp) ---
+  // Every message's facts, in ingest order, for assembly.
+  std::vector<MessageFacts> load_facts();
+  // Reassembles every series from the stored facts (after an ingest).
+  void rebuild_series();
+  // Replaces the assembled series with `series` (one transaction).
+  void replace_series(const std::vector<Series>& series);
+
+  struct SeriesFilter {
+    bool rust_only = false;
+    std::optional<int64_t> since;   // newest version on or after (unix seconds)
+    std::string author;             // substring of name or email, case-insensitive
+    std::string id;                 // one series by id
+  };
+  // Series newest first, with versions, patches and trailers.
+  std::vector<Series> load_series(const SeriesFilter& f);
+  // The id of the series a message (any version's cover, patch or reply)
+  // belongs to, or of the series with that id.
+  std::optional<std::string> series_of(std::string_view msgid_or_id);
+
  private:
   void migrate();
   Message read_row(Statement& st);
 
   std::string path_;
   DbHandle db_;
-  std::optional<Statement> insert_msg_, insert_ref_, insert_dup_, insert_raw_;
+  std::optional<Statement> insert_msg_, insert_ref_, insert_dup_, insert_raw_, insert_facts_,
+      insert_trailer_;
   std::optional<Statement> seen_q_, seen_ins_;
 };
 

@@ -50,7 +50,7 @@ bool is_gzip(const std::string& path) {
   return in.gcount() == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
 }
 
-std::string inflate_gzip(const std::string& path, uint64_t cap) {
+std::string inflate_gzip(const std::string& path, uint64_t cap, bool prefix) {
   struct GzClose {
     void operator()(gzFile_s* f) const { gzclose(f); }
   };
@@ -68,6 +68,10 @@ std::string inflate_gzip(const std::string& path, uint64_t cap) {
                       ": " + (msg ? msg : "unknown error"));
     }
     if (n == 0) break;
+    if (out.size() + static_cast<uint64_t>(n) > cap && prefix) {
+      out.append(buf, static_cast<size_t>(cap - out.size()));
+      break;
+    }
     if (out.size() + static_cast<uint64_t>(n) > cap)
       throw FileError(path + ": inflates past " + std::to_string(cap) +
                       " bytes; refusing (raise --max-inflate if this archive is genuine)");

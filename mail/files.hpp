@@ -33,8 +33,10 @@ class MappedFile {
 bool is_gzip(const std::string& path);
 
 // Inflates a gzip file (all members, as `cat a.gz b.gz` makes). Throws
-// FileError when the file is corrupt or inflates past `cap` bytes.
-std::string inflate_gzip(const std::string& path, uint64_t cap);
+// FileError when the file is corrupt or inflates past `cap` bytes. With
+// `prefix` set, stops quietly after `cap` bytes instead (to re-read one
+// message near the start of an archive).
+std::string inflate_gzip(const std::string& path, uint64_t cap, bool prefix = false);
 
 // Reads a whole (small) file. Throws FileError naming the path.
 std::string read_file(const std::string& path);

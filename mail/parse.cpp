@@ -1,7 +1,11 @@
 #include "mail/parse.hpp"
 
+#include <cctype>
+
 #include "git/hash.hpp"
+#include "mail/bodyfacts.hpp"
 #include "mail/gmime.hpp"
+#include "mail/subject.hpp"
 
 namespace seam::mail {
 
@@ -61,7 +65,9 @@ static std::vector<std::string> parse_refs(const char* text) {
 // regard to case; the first occurrence wins, as mail user agents do.
 struct RawHeaders {
   std::string from, date, subject, message_id, in_reply_to, references, list_id, to, cc;
+  std::string content_type, transfer_encoding;
   size_t count = 0;
+  size_t body_offset = 0;  // where the body starts in the raw message
 };
 
 // Splits the header block (up to the first empty line) into fields and
@@ -70,6 +76,7 @@ struct RawHeaders {
 // keeps ingest of a 30,000-message epoch within a few seconds.
 static RawHeaders split_headers(std::string_view raw) {
   RawHeaders h;
+  h.body_offset = raw.size();
   std::string* current = nullptr;
   size_t i = 0;
   while (i < raw.size()) {
@@ -78,7 +85,10 @@ static RawHeaders split_headers(std::string_view raw) {
     std::string_view line = raw.substr(i, end - i);
     i = nl == std::string_view::npos ? raw.size() : nl + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) break;  // end of the header block
+    if (line.empty()) {  // end of the header block
+      h.body_offset = i;
+      break;
+    }
     if (line[0] == ' ' || line[0] == '\t') {
       // Folded continuation: unfold, showing the fold as one space as mail
       // user agents do.
@@ -102,6 +112,8 @@ static RawHeaders split_headers(std::string_view raw) {
       case 7: if (is("Subject")) slot = &h.subject; else if (is("List-Id")) slot = &h.list_id; break;
       case 10: if (is("Message-ID")) slot = &h.message_id; else if (is("References")) slot = &h.references; break;
       case 11: if (is("In-Reply-To")) slot = &h.in_reply_to; break;
+      case 12: if (is("Content-Type")) slot = &h.content_type; break;
+      case 25: if (is("Content-Transfer-Encoding")) slot = &h.transfer_encoding; break;
       default: break;
     }
     if (!slot) continue;
@@ -130,6 +142,95 @@ static void parse_addresses(const std::string& raw, std::vector<core::Address>& 
   if (raw.empty()) return;
   GPtr<InternetAddressList> list(internet_address_list_parse(parser_options(), raw.c_str()));
   add_addresses(list.get(), out);
+}
+
+static std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// True when the body can be used as it is: one text part, no transfer
+// encoding, a charset that is UTF-8 or a subset of it. Most list mail is.
+static bool plain_body(const RawHeaders& h) {
+  std::string ct = lower(h.content_type);
+  std::string cte = lower(trim(h.transfer_encoding));
+  if (!cte.empty() && cte != "7bit" && cte != "8bit" && cte != "binary") return false;
+  if (ct.empty()) return true;
+  if (ct.find("text/plain") == std::string::npos) return false;
+  auto cs = ct.find("charset");
+  if (cs == std::string::npos) return true;
+  for (const char* ok : {"utf-8", "utf8", "us-ascii", "\"ascii"}) 
+    if (ct.find(ok, cs) != std::string::npos) return true;
+  return false;
+}
+
+static bool is_patch_part(GMimeObject* part) {
+  GMimeContentType* ct = g_mime_object_get_content_type(part);
+  if (!ct) return false;
+  if (g_mime_content_type_is_type(ct, "text", "plain")) {
+    // An attached text file counts only when it looks like a patch.
+    const char* fn = GMIME_IS_PART(part) ? g_mime_part_get_filename(GMIME_PART(part)) : nullptr;
+    if (!fn) return g_mime_object_get_disposition(part) == nullptr ||
+                    g_ascii_strcasecmp(g_mime_object_get_disposition(part), "attachment") != 0;
+    std::string f = lower(fn);
+    return f.size() > 6 && (f.rfind(".patch") == f.size() - 6 || f.rfind(".diff") == f.size() - 5 ||
+                            f.rfind(".txt") == f.size() - 4);
+  }
+  if (g_mime_content_type_is_type(ct, "text", "x-patch") || g_mime_content_type_is_type(ct, "text", "x-diff") ||
+      g_mime_content_type_is_type(ct, "application", "x-patch") ||
+      g_mime_content_type_is_type(ct, "text", "x-diff") || g_mime_content_type_is_type(ct, "application", "x-diff"))
+    return true;
+  const char* fn = GMIME_IS_PART(part) ? g_mime_part_get_filename(GMIME_PART(part)) : nullptr;
+  if (!fn) return false;
+  std::string f = lower(fn);
+  return (f.size() > 6 && f.rfind(".patch") == f.size() - 6) || (f.size() > 5 && f.rfind(".diff") == f.size() - 5);
+}
+
+// The body as UTF-8 text: its text/plain parts and patch attachments, in
+// order, decoded by GMime (transfer encodings, charsets).
+static std::string decode_body(std::string_view raw, const RawHeaders& h) {
+  if (plain_body(h)) {
+    std::string text(raw.substr(h.body_offset));
+    make_valid_utf8(text);
+    return text;
+  }
+  GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
+  GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+  g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
+  GPtr<GMimeMessage> msg(g_mime_parser_construct_message(parser.get(), parser_options()));
+  if (!msg) return {};
+  std::string out;
+  auto take = [&](GMimeObject* part) {
+    if (!GMIME_IS_TEXT_PART(part) || !is_patch_part(part)) return;
+    char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+    if (!text) return;
+    if (!out.empty() && out.back() != '\n') out += '\n';
+    out += text;
+    g_free(text);
+  };
+  GMimeObject* top = g_mime_message_get_mime_part(msg.get());
+  if (!top) return {};
+  if (!GMIME_IS_MULTIPART(top)) {
+    take(top);
+  } else {
+    struct IterFree {
+      void operator()(GMimePartIter* i) const { g_mime_part_iter_free(i); }
+    };
+    std::unique_ptr<GMimePartIter, IterFree> iter(g_mime_part_iter_new(GMIME_OBJECT(msg.get())));
+    do {
+      GMimeObject* part = g_mime_part_iter_get_current(iter.get());
+      // Forwarded messages are somebody else's mail: not this one's body.
+      if (part && !GMIME_IS_MULTIPART(part) && !GMIME_IS_MESSAGE_PART(part)) take(part);
+    } while (g_mime_part_iter_next(iter.get()));
+  }
+  make_valid_utf8(out);
+  return out;
+}
+
+std::string body_text(std::string_view raw) {
+  ensure_gmime();
+  return decode_body(raw, split_headers(raw));
 }
 
 ParseResult parse_message(std::string_view raw) {
@@ -191,6 +292,19 @@ ParseResult parse_message(std::string_view raw) {
                     ? t.substr(lt + 1, gt - lt - 1)
                     : trim(t);
   }
+  Subject subj = parse_subject(m.subject);
+  auto& f = m.facts;
+  f.reply = subj.reply || subj.forward;
+  f.has_patch_tag = subj.has_patch_tag;
+  f.pull = subj.pull;
+  f.rfc = subj.rfc;
+  f.resend = subj.resend;
+  f.version = subj.version;
+  f.index = subj.index;
+  f.total = subj.total;
+  f.title = std::move(subj.title);
+  f.norm_title = normalize_title(f.title);
+  scan_body(decode_body(raw, h), m.from.email, f);
   r.message = std::move(m);
   return r;
 }

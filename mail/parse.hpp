@@ -20,6 +20,10 @@ struct ParseResult {
 // a synthetic one derived from its bytes, so re-ingesting is stable.
 ParseResult parse_message(std::string_view raw);
 
+// The body of `raw` as UTF-8 text: its text parts and patch attachments, in
+// order, with transfer encodings and charsets decoded.
+std::string body_text(std::string_view raw);
+
 // Makes `s` valid UTF-8 in place (invalid bytes become U+FFFD).
 void make_valid_utf8(std::string& s);
 

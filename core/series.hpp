@@ -1,0 +1,93 @@
+// Patch series: grouping messages into series, their versions and patches,
+// and collecting the trailers reviewers gave, the way b4 does it (and where
+// b4 gives up, still giving an answer).
+//
+// Assembly is a pure function of per-message facts, so the store can rerun it
+// after every ingest and tests can feed it by hand.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seam::core {
+
+struct Trailer {
+  std::string name;
+  std::string value;
+  std::string email;  // person trailers: the address, lower case
+  std::string from;   // message-id of the message that gave it
+};
+
+// What assembly needs to know of one message.
+struct MessageFacts {
+  std::string msgid;
+  std::string from_name;
+  std::string from_email;
+  int64_t date = 0;             // seconds since the epoch (0 when unknown)
+  std::string subject;
+  std::string in_reply_to;
+  std::vector<std::string> references;
+  // From the subject grammar:
+  bool reply = false;
+  bool has_patch_tag = false;
+  bool pull = false;
+  bool rfc = false;
+  bool resend = false;
+  int version = 1;
+  int index = 0;
+  int total = 0;
+  std::string title;            // subject without tags
+  std::string norm_title;       // for matching versions
+  // From the body:
+  bool has_diff = false;
+  bool rust = false;            // the diff touches Rust
+  std::string patch_id;         // stable id of the diff (whitespace-insensitive)
+  std::string change_id;        // "change-id:" line of a cover letter or patch
+  std::string base_commit;      // "base-commit:" line
+  std::vector<Trailer> own_trailers;       // trailer block of the commit message
+  std::vector<Trailer> followup_trailers;  // what this message gives as a reply
+};
+
+struct SeriesPatch {
+  int index = 0;                // 1-based
+  std::string msgid;
+  std::string subject;
+  std::string patch_id;
+  bool carried = false;         // taken from the previous version (partial reroll)
+  std::vector<Trailer> trailers;  // own trailers, then collected ones, b4's order
+};
+
+struct SeriesVersion {
+  int version = 1;
+  std::optional<std::string> cover;  // msgid of the cover letter
+  int expected = 0;
+  int64_t date = 0;
+  bool rfc = false;
+  bool resend = false;
+  std::string base_commit;
+  std::vector<SeriesPatch> patches;  // by index; missing ones absent
+  std::vector<int> missing() const;
+};
+
+struct Series {
+  std::string id;               // stable: derived from the first version's anchor message-id
+  std::string title;
+  std::string author_name;
+  std::string author_email;
+  std::string change_id;
+  bool pull = false;            // a [GIT PULL]: not a patch series
+  bool rust = false;            // some patch touches Rust
+  std::vector<SeriesVersion> versions;  // oldest first
+  std::vector<std::string> members;     // every message of its threads (patches, covers, replies)
+};
+
+// Groups messages into series. `msgs` may be in any order.
+std::vector<Series> assemble(const std::vector<MessageFacts>& msgs);
+
+// A short stable id for a series from its anchor message-id.
+std::string series_id(const std::string& anchor_msgid);
+
+}  // namespace seam::core

@@ -1,0 +1,57 @@
+#include "mail/locate.hpp"
+
+#include <filesystem>
+
+#include "git/objects.hpp"
+#include "mail/files.hpp"
+#include "mail/mbox.hpp"
+
+namespace seam::mail {
+
+RawRead read_raw(core::Store& store, const std::string& msgid) {
+  RawRead r;
+  auto m = store.find_message(msgid);
+  if (!m) {
+    r.error = "no message <" + msgid + "> in the store";
+    return r;
+  }
+  const std::string& where = m->message.where;
+  const std::string place = m->source + " (" + where + ")";
+  try {
+    if (m->source_kind == "stdin") {
+      r.raw = store.kept_raw(msgid);
+      if (!r.raw) r.error = "message <" + msgid + "> came from standard input and was not kept";
+    } else if (m->source_kind == "mbox" || m->source_kind == "mbox.gz") {
+      auto plus = where.find('+');
+      if (plus == std::string::npos) throw FileError("bad locator " + where);
+      MboxEntry e{std::stoull(where.substr(0, plus)), std::stoull(where.substr(plus + 1))};
+      std::string inflated;
+      std::optional<MappedFile> mapped;
+      std::string_view data;
+      if (m->source_kind == "mbox.gz") {
+        inflated = inflate_gzip(m->source, e.offset + e.length, true);
+        data = inflated;
+      } else {
+        mapped.emplace(m->source);
+        data = mapped->data();
+      }
+      if (e.offset + e.length > data.size()) throw FileError(place + ": the file is shorter than it was");
+      std::string_view slice = data.substr(e.offset, e.length);
+      r.raw = looks_like_mbox(slice) ? extract_message(data, e, MboxFormat::mboxrd) : std::string(slice);
+    } else if (m->source_kind == "maildir") {
+      r.raw = read_file((std::filesystem::path(m->source) / where).string());
+    } else if (m->source_kind == "public-inbox") {
+      git::ObjectReader reader(m->source);
+      auto f = reader.read_file(where, "m");
+      if (f.data) r.raw = std::move(f.data);
+      else r.error = place + ": " + f.error;
+    } else {
+      r.error = place + ": unknown source kind " + m->source_kind;
+    }
+  } catch (const std::exception& e) {
+    r.error = place + ": " + e.what();
+  }
+  return r;
+}
+
+}  // namespace seam::mail
