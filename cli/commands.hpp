@@ -20,5 +20,8 @@ using Action = std::function<int()>;
 Action add_ingest(CLI::App& app, Global& g);
 Action add_list(CLI::App& app, Global& g);
 Action add_mailinfo(CLI::App& app, Global& g);
+Action add_series(CLI::App& app, Global& g);
+Action add_show(CLI::App& app, Global& g);
+Action add_am(CLI::App& app, Global& g);
 
 }  // namespace seam::cli

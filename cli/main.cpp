@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   };
   reg(add_ingest);
   reg(add_list);
+  reg(add_series);
+  reg(add_show);
+  reg(add_am);
   reg(add_mailinfo);
 
   try {

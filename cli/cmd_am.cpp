@@ -1,0 +1,93 @@
+// seam am: an mbox of a series, ready for git am, with review trailers.
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/store.hpp"
+#include "git/config.hpp"
+#include "mail/am.hpp"
+#include "mail/locate.hpp"
+
+namespace seam::cli {
+
+Action add_am(CLI::App& app, Global& g) {
+  struct Args {
+    std::string key, out;
+    int version = 0;
+    bool sob = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* sub = app.add_subcommand("am", "Write the series of a message as an mbox for git am, with the "
+                                       "trailers collected from review added to each commit message");
+  sub->add_option("what", a->key, "Message-ID (any message of the series) or series id")->required();
+  sub->add_option("--version", a->version, "Which version (default: the newest)");
+  sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output");
+  sub->add_flag("-s,--add-my-sob", a->sob, "Add your Signed-off-by (user.name/user.email of git config)");
+  return [a, &g]() -> int {
+    core::Store store(g.db_path());
+    auto id = store.series_of(a->key);
+    if (!id) {
+      std::cerr << "seam am: " << a->key << ": no series has this message or id\n";
+      return 1;
+    }
+    core::Store::SeriesFilter f;
+    f.id = *id;
+    auto all = store.load_series(f);
+    if (all.empty() || all.front().versions.empty()) return 1;
+    const auto& s = all.front();
+    if (s.pull) {
+      std::cerr << "seam am: " << a->key << " is a pull request, not a patch series\n";
+      return 1;
+    }
+    const core::SeriesVersion* v = &s.versions.back();
+    if (a->version) {
+      v = nullptr;
+      for (const auto& cand : s.versions)
+        if (cand.version == a->version) v = &cand;
+      if (!v) {
+        std::cerr << "seam am: series " << s.id << " has no version " << a->version << "\n";
+        return 1;
+      }
+    }
+    mail::AmOptions opts;
+    if (a->sob) {
+      auto who = git::user_identity(".");
+      if (!who) {
+        std::cerr << "seam am: --add-my-sob needs user.email in git config\n";
+        return 2;
+      }
+      opts.add_sob = *who;
+    }
+    std::string mbox;
+    int failed = 0;
+    for (const auto& p : v->patches) {
+      auto raw = mail::read_raw(store, p.msgid);
+      if (!raw.raw) {
+        std::cerr << "seam am: " << raw.error << "\n";
+        ++failed;
+        continue;
+      }
+      mbox += mail::am_message(*raw.raw, p, v->version, v->expected, opts);
+    }
+    auto missing = v->missing();
+    if (!missing.empty()) {
+      std::cerr << "seam am: warning: v" << v->version << " lacks patch";
+      for (int i : missing) std::cerr << " " << i;
+      std::cerr << " of " << v->expected << "\n";
+    }
+    if (a->out.empty()) {
+      std::cout << mbox;
+    } else {
+      std::ofstream out(a->out, std::ios::binary);
+      out << mbox;
+      if (!out) {
+        std::cerr << "seam am: cannot write " << a->out << "\n";
+        return 1;
+      }
+      std::cerr << "seam am: wrote " << v->patches.size() << " patches of v" << v->version << " to " << a->out << "\n";
+    }
+    return failed ? 1 : 0;
+  };
+}
+
+}  // namespace seam::cli

@@ -1,0 +1,96 @@
+// seam series, seam show: the assembled patch series.
+#include <ctime>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "core/store.hpp"
+#include "reports/ingest.hpp"
+#include "reports/series.hpp"
+#include "reports/terminal.hpp"
+
+namespace seam::cli {
+
+namespace {
+
+// YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC.
+std::optional<int64_t> parse_date(const std::string& s) {
+  for (const char* fmt : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"}) {
+    std::tm tm{};
+    std::istringstream in(s);
+    in >> std::get_time(&tm, fmt);
+    if (!in.fail() && in.peek() == EOF) return static_cast<int64_t>(timegm(&tm));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Action add_series(CLI::App& app, Global& g) {
+  struct Args {
+    bool rust = false, json = false;
+    std::string since, author;
+  };
+  auto a = std::make_shared<Args>();
+  auto* sub = app.add_subcommand("series", "List patch series, newest first: id, version, patches "
+                                           "received/expected, Acked·Reviewed·Tested totals, Rust, title");
+  sub->add_flag("--rust", a->rust, "Only series whose patches touch Rust");
+  sub->add_option("--since", a->since, "Only series with a version on or after DATE (YYYY-MM-DD)");
+  sub->add_option("--author", a->author, "Only series whose author's name or address contains TEXT");
+  sub->add_flag("--json", a->json, "Print JSON (see README)");
+  return [a, &g]() -> int {
+    core::Store store(g.db_path());
+    core::Store::SeriesFilter f;
+    f.rust_only = a->rust;
+    f.author = a->author;
+    if (!a->since.empty()) {
+      f.since = parse_date(a->since);
+      if (!f.since) {
+        std::cerr << "seam series: --since " << a->since << ": not a date (YYYY-MM-DD)\n";
+        return 2;
+      }
+    }
+    auto all = store.load_series(f);
+    if (a->json) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& s : all) arr.push_back(reports::series_json(s));
+      std::cout << reports::dump(arr) << "\n";
+    } else {
+      std::cout << reports::series_list_text(all, reports::use_color(stdout));
+    }
+    return 0;
+  };
+}
+
+Action add_show(CLI::App& app, Global& g) {
+  struct Args {
+    std::string key;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* sub = app.add_subcommand("show", "Show the series of a message (any message of any version) or "
+                                         "a series id: versions, patches, trailers, what is missing and "
+                                         "what changed between versions");
+  sub->add_option("what", a->key, "Message-ID or series id")->required();
+  sub->add_flag("--json", a->json, "Print JSON (see README)");
+  return [a, &g]() -> int {
+    core::Store store(g.db_path());
+    auto id = store.series_of(a->key);
+    if (!id) {
+      std::cerr << "seam show: " << a->key << ": no series has this message or id"
+                << (store.find_message(a->key) ? " (the message is stored but belongs to no series)" : "")
+                << "\n";
+      return 1;
+    }
+    core::Store::SeriesFilter f;
+    f.id = *id;
+    auto all = store.load_series(f);
+    if (all.empty()) return 1;
+    if (a->json) std::cout << reports::dump(reports::series_show_json(all.front()), 2) << "\n";
+    else std::cout << reports::series_show_text(all.front(), reports::use_color(stdout));
+    return 0;
+  };
+}
+
+}  // namespace seam::cli

@@ -1,0 +1,34 @@
+#include "git/config.hpp"
+
+#include "git/handles.hpp"
+
+namespace seam::git {
+
+using ConfigPtr = Owned<git_config, git_config_free>;
+
+std::optional<std::string> user_identity(const std::string& repo_path) {
+  ensure_init();
+  git_config* cfg = nullptr;
+  RepoPtr repo;
+  if (!repo_path.empty()) {
+    git_repository* r = nullptr;
+    if (git_repository_open_ext(&r, repo_path.c_str(), 0, nullptr) == 0) {
+      repo.reset(r);
+      if (git_repository_config_snapshot(&cfg, r) != 0) cfg = nullptr;
+    }
+  }
+  if (!cfg && git_config_open_default(&cfg) != 0) return std::nullopt;
+  ConfigPtr owner(cfg);
+  auto get = [&](const char* key) -> std::string {
+    git_buf buf = GIT_BUF_INIT;
+    if (git_config_get_string_buf(&buf, cfg, key) != 0) return {};
+    std::string v(buf.ptr, buf.size);
+    git_buf_dispose(&buf);
+    return v;
+  };
+  std::string name = get("user.name"), email = get("user.email");
+  if (email.empty()) return std::nullopt;
+  return name.empty() ? email : name + " <" + email + ">";
+}
+
+}  // namespace seam::git
