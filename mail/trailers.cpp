@@ -197,7 +197,11 @@ std::vector<Trailer> followup_trailers(std::string_view body, std::string_view f
     if (l.find(':') == std::string::npos) continue;
     Trailer t;
     if (!parse_trailer_line(l, t)) continue;
-    if (t.name == "Signed-off-by" || t.name == "Co-developed-by" || t.name == "Cc") continue;  // not given in review
+    // Sign-offs and Cc are not given in review; Link and Closes in a reply
+    // point at a discussion rather than tag the patch.
+    if (t.name == "Signed-off-by" || t.name == "Co-developed-by" || t.name == "Cc" || t.name == "Link" ||
+        t.name == "Closes")
+      continue;
     if (is_person_trailer(t.name) && t.email != from) continue;
     out.push_back(std::move(t));
   }

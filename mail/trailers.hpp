@@ -28,8 +28,8 @@ std::vector<Trailer> commit_trailers(std::string_view body);
 
 // Trailers a reviewer gave in a follow-up: unquoted lines before any diff or
 // signature. Person trailers count only when their address is the sender's
-// (`from_email`), as b4 does without --sloppy-trailers; Fixes/Link/Closes
-// count from anyone.
+// (`from_email`), as b4 does without --sloppy-trailers; Fixes counts from
+// anyone; Link, Closes, Cc and sign-offs in a reply are not review trailers.
 std::vector<Trailer> followup_trailers(std::string_view body, std::string_view from_email);
 
 // The commit message part of a patch body: up to the "---" line that starts
