@@ -330,23 +330,6 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs) {
       s.versions.push_back(std::move(v));
       if (s.change_id.empty()) s.change_id = a.change_id;
     }
-    // Every message of the series' threads: anchors, patches and replies.
-    {
-      std::set<std::string> members;
-      std::vector<size_t> stack;
-      for (size_t g : gs) {
-        stack.push_back(groups[g].anchor);
-        for (size_t mi : groups[g].members) stack.push_back(mi);
-      }
-      while (!stack.empty()) {
-        size_t c = stack.back();
-        stack.pop_back();
-        if (!members.insert(msgs[c].msgid).second) continue;
-        for (size_t k : ix.children[c])
-          if (!is_submission(msgs[k])) stack.push_back(k);
-      }
-      s.members.assign(members.begin(), members.end());
-    }
     // The newest version names the series.
     const Group& newest = groups[gs.back()];
     const auto& na = msgs[newest.anchor];

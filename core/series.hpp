@@ -81,7 +81,6 @@ struct Series {
   bool pull = false;            // a [GIT PULL]: not a patch series
   bool rust = false;            // some patch touches Rust
   std::vector<SeriesVersion> versions;  // oldest first
-  std::vector<std::string> members;     // every message of its threads (patches, covers, replies)
 };
 
 // Groups messages into series. `msgs` may be in any order.

@@ -42,8 +42,6 @@ CREATE TABLE messages(
   subject TEXT NOT NULL DEFAULT '',
   from_name TEXT NOT NULL DEFAULT '',
   from_email TEXT NOT NULL DEFAULT '',
-  to_addrs TEXT NOT NULL DEFAULT '',
-  cc_addrs TEXT NOT NULL DEFAULT '',
   date INTEGER,
   tz INTEGER NOT NULL DEFAULT 0,
   date_raw TEXT NOT NULL DEFAULT '',
@@ -52,7 +50,11 @@ CREATE TABLE messages(
   list_id TEXT NOT NULL DEFAULT '',
   size INTEGER NOT NULL DEFAULT 0,
   source_id INTEGER NOT NULL REFERENCES sources(id),
-  locator TEXT NOT NULL
+  locator TEXT NOT NULL,
+  -- Long recipient lists last: reading the other columns never has to walk
+  -- their overflow pages.
+  to_addrs TEXT NOT NULL DEFAULT '',
+  cc_addrs TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX messages_date ON messages(date);
 CREATE INDEX messages_in_reply_to ON messages(in_reply_to);
@@ -118,16 +120,11 @@ CREATE TABLE series_patches(
   PRIMARY KEY(version_id, idx)
 ) WITHOUT ROWID;
 CREATE INDEX series_patches_msgid ON series_patches(msgid);
+-- Trailers collected from replies; a patch's own trailers stay in body_trailers.
 CREATE TABLE series_trailers(
   version_id INTEGER NOT NULL, idx INTEGER NOT NULL, position INTEGER NOT NULL,
   name TEXT NOT NULL, value TEXT NOT NULL, email TEXT NOT NULL, from_msgid TEXT NOT NULL,
   PRIMARY KEY(version_id, idx, position)
-) WITHOUT ROWID;
--- Messages that belong to a series: its patches, cover letters and every
--- reply below them, so that any message of a thread finds its series.
-CREATE TABLE series_members(
-  msgid TEXT PRIMARY KEY,
-  series_id TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
 };

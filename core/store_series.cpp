@@ -64,7 +64,7 @@ void Store::replace_series(const std::vector<Series>& series) {
   try {
     exec(db_.get(),
          "DELETE FROM series_trailers; DELETE FROM series_patches; DELETE FROM series_versions; "
-         "DELETE FROM series_members; DELETE FROM series;");
+         "DELETE FROM series;");
     Statement s(db_.get(),
                 "INSERT OR REPLACE INTO series(id, title, author_name, author_email, change_id, pull, "
                 "newest_date, rust) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
@@ -77,7 +77,6 @@ void Store::replace_series(const std::vector<Series>& series) {
     Statement t(db_.get(),
                 "INSERT OR IGNORE INTO series_trailers(version_id, idx, position, name, value, email, "
                 "from_msgid) VALUES(?1,?2,?3,?4,?5,?6,?7)");
-    Statement mem(db_.get(), "INSERT OR IGNORE INTO series_members(msgid, series_id) VALUES(?1,?2)");
     for (const auto& se : series) {
       s.bind(1, se.id).bind(2, se.title).bind(3, se.author_name).bind(4, se.author_email)
           .bind(5, se.change_id).bind(6, int64_t{se.pull})
@@ -94,13 +93,14 @@ void Store::replace_series(const std::vector<Series>& series) {
         for (const auto& pa : ve.patches) {
           p.bind(1, vid).bind(2, int64_t{pa.index}).bind(3, pa.msgid).bind(4, pa.subject)
               .bind(5, pa.patch_id).bind(6, int64_t{pa.carried}).run();
+          // Only what review added: the patch's own trailers are in body_trailers.
           int64_t tpos = 0;
           for (const auto& tr : pa.trailers)
-            t.bind(1, vid).bind(2, int64_t{pa.index}).bind(3, tpos++).bind(4, tr.name).bind(5, tr.value)
+            if (tr.from != pa.msgid)
+              t.bind(1, vid).bind(2, int64_t{pa.index}).bind(3, tpos++).bind(4, tr.name).bind(5, tr.value)
                 .bind(6, tr.email).bind(7, tr.from).run();
         }
       }
-      for (const auto& m : se.members) mem.bind(1, m).bind(2, se.id).run();
     }
     commit();
   } catch (...) {
@@ -128,6 +128,9 @@ std::vector<Series> Store::load_series(const SeriesFilter& f) {
   Statement ps(db_.get(),
                "SELECT idx, msgid, subject, patch_id, carried FROM series_patches WHERE version_id=?1 "
                "ORDER BY idx");
+  Statement own(db_.get(),
+                "SELECT b.name, b.value, b.email FROM body_trailers b JOIN messages m ON m.id=b.message_id "
+                "WHERE m.msgid=?1 AND b.followup=0 ORDER BY b.position");
   Statement ts(db_.get(),
                "SELECT idx, name, value, email, from_msgid FROM series_trailers WHERE version_id=?1 "
                "ORDER BY idx, position");
@@ -156,6 +159,11 @@ std::vector<Series> Store::load_series(const SeriesFilter& f) {
         v.patches.push_back({static_cast<int>(ps.int64(0)), ps.text(1), ps.text(2), ps.text(3),
                              ps.int64(4) != 0, {}});
       ps.reset();
+      for (auto& p : v.patches) {
+        own.bind(1, p.msgid);
+        while (own.step()) p.trailers.push_back({own.text(0), own.text(1), own.text(2), p.msgid});
+        own.reset();
+      }
       ts.bind(1, vid);
       while (ts.step()) {
         const int idx = static_cast<int>(ts.int64(0));
@@ -177,9 +185,29 @@ std::optional<std::string> Store::series_of(std::string_view key) {
   Statement byid(db_.get(), "SELECT id FROM series WHERE id=?1");
   byid.bind(1, k);
   if (byid.step()) return byid.text(0);
-  Statement mem(db_.get(), "SELECT series_id FROM series_members WHERE msgid=?1");
-  mem.bind(1, k);
-  if (mem.step()) return mem.text(0);
+  // A patch or cover letter names its series; a reply finds it by walking up
+  // its thread (In-Reply-To, else the nearest known reference).
+  Statement patch(db_.get(),
+                  "SELECT v.series_id FROM series_patches p JOIN series_versions v ON v.id=p.version_id "
+                  "WHERE p.msgid=?1 LIMIT 1");
+  Statement cover(db_.get(), "SELECT series_id FROM series_versions WHERE cover=?1 LIMIT 1");
+  Statement up(db_.get(),
+               "SELECT m.in_reply_to, (SELECT r.ref FROM refs r JOIN messages p ON p.msgid=r.ref "
+               "WHERE r.message_id=m.id ORDER BY r.position DESC LIMIT 1) FROM messages m WHERE m.msgid=?1");
+  for (int depth = 0; depth < 200 && !k.empty(); ++depth) {
+    patch.bind(1, k);
+    if (patch.step()) return patch.text(0);
+    patch.reset();
+    cover.bind(1, k);
+    if (cover.step()) return cover.text(0);
+    cover.reset();
+    up.bind(1, k);
+    if (!up.step()) break;
+    std::string parent = up.text(0);
+    if (parent.empty() || !find_message(parent)) parent = up.text(1);
+    up.reset();
+    k = parent;
+  }
   return std::nullopt;
 }
 

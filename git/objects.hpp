@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,23 @@ class ObjectReader {
   // Reads the blob named `name` at the top of the commit's tree. Failures
   // (missing commit, tree or blob in a partial clone) are values.
   FileRead read_file(const std::string& commit_hex, const char* name) const;
+
+  // The same without copying the blob: the bytes live as long as the view.
+  class BlobView {
+   public:
+    bool ok() const { return blob_ != nullptr; }
+    std::string_view data() const {
+      return {static_cast<const char*>(git_blob_rawcontent(blob_.get())),
+              static_cast<size_t>(git_blob_rawsize(blob_.get()))};
+    }
+    std::string error;
+    bool absent = false;
+
+   private:
+    friend class ObjectReader;
+    BlobPtr blob_;
+  };
+  BlobView read_file_view(const std::string& commit_hex, const char* name) const;
 
  private:
   std::string path_;

@@ -116,10 +116,15 @@ void ingest_mbox_data(core::Store& store, core::Source& src, SourceReport& rep,
     const std::vector<MboxEntry>* entries;
     MboxFormat fmt;
     bool single;
-    bool fetch(size_t i, std::string& raw, std::string&) override {
+    std::string buf;
+    bool fetch(size_t i, std::string_view& raw, std::string&) override {
       const auto& e = (*entries)[i];
-      if (single) raw.assign(data.substr(e.offset, e.length));
-      else raw = extract_message(data, e, fmt);
+      if (single) {
+        raw = data.substr(e.offset, e.length);
+      } else {
+        buf = extract_message(data, e, fmt);
+        raw = buf;
+      }
       return true;
     }
   };
@@ -228,9 +233,11 @@ void ingest_maildir(core::Store& store, SourceReport& rep, const std::string& pa
   struct MaildirFetcher : Fetcher {
     std::string base;
     const std::vector<Entry>* entries;
-    bool fetch(size_t i, std::string& raw, std::string& error) override {
+    std::string buf;
+    bool fetch(size_t i, std::string_view& raw, std::string& error) override {
       try {
-        raw = read_file(base + "/" + (*entries)[i].rel);
+        buf = read_file(base + "/" + (*entries)[i].rel);
+        raw = buf;
         return true;
       } catch (const FileError& e) {
         error = e.what();
@@ -275,13 +282,14 @@ void ingest_epoch(core::Store& store, SourceReport& rep, const std::string& path
   struct EpochFetcher : Fetcher {
     std::unique_ptr<git::ObjectReader> reader;
     const std::vector<std::string>* commits;
-    bool fetch(size_t i, std::string& raw, std::string& error) override {
-      auto r = reader->read_file((*commits)[i], "m");
-      if (!r.data) {
-        error = r.error;
+    git::ObjectReader::BlobView blob;
+    bool fetch(size_t i, std::string_view& raw, std::string& error) override {
+      blob = reader->read_file_view((*commits)[i], "m");
+      if (!blob.ok()) {
+        error = blob.error;
         return false;
       }
-      raw = std::move(*r.data);
+      raw = blob.data();
       return true;
     }
   };

@@ -189,18 +189,30 @@ static bool is_patch_part(GMimeObject* part) {
 
 // The body as UTF-8 text: its text/plain parts and patch attachments, in
 // order, decoded by GMime (transfer encodings, charsets).
-static std::string decode_body(std::string_view raw, const RawHeaders& h) {
+//
+// Returns a view of `raw` when the body can be used as it is (most list
+// mail), else a view of `storage`, which then holds the decoded text.
+static std::string_view decode_body(std::string_view raw, const RawHeaders& h, std::string& storage) {
   if (plain_body(h)) {
-    std::string text(raw.substr(h.body_offset));
-    make_valid_utf8(text);
-    return text;
+    std::string_view body = raw.substr(h.body_offset);
+    if (g_utf8_validate(body.data(), static_cast<gssize>(body.size()), nullptr)) return body;
+    storage.assign(body);
+    make_valid_utf8(storage);
+    return storage;
   }
-  GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
+  // GMime needs only the MIME headers to decode the body; the dozens of
+  // Received, DKIM and ARC headers of archived mail would triple its work.
+  std::string mime = "MIME-Version: 1.0\n";
+  if (!h.content_type.empty()) mime += "Content-Type:" + h.content_type + "\n";
+  if (!h.transfer_encoding.empty()) mime += "Content-Transfer-Encoding:" + h.transfer_encoding + "\n";
+  mime += "\n";
+  mime.append(raw.substr(h.body_offset));
+  GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(mime.data(), mime.size()));
   GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
   g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
   GPtr<GMimeMessage> msg(g_mime_parser_construct_message(parser.get(), parser_options()));
   if (!msg) return {};
-  std::string out;
+  std::string& out = storage;
   auto take = [&](GMimeObject* part) {
     if (!GMIME_IS_TEXT_PART(part) || !is_patch_part(part)) return;
     char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
@@ -230,7 +242,8 @@ static std::string decode_body(std::string_view raw, const RawHeaders& h) {
 
 std::string body_text(std::string_view raw) {
   ensure_gmime();
-  return decode_body(raw, split_headers(raw));
+  std::string storage;
+  return std::string(decode_body(raw, split_headers(raw), storage));
 }
 
 ParseResult parse_message(std::string_view raw) {
@@ -304,7 +317,8 @@ ParseResult parse_message(std::string_view raw) {
   f.total = subj.total;
   f.title = std::move(subj.title);
   f.norm_title = normalize_title(f.title);
-  scan_body(decode_body(raw, h), m.from.email, f);
+  std::string storage;
+  scan_body(decode_body(raw, h, storage), m.from.email, f);
   r.message = std::move(m);
   return r;
 }

@@ -20,10 +20,10 @@ constexpr size_t kChunk = 64;
 // memory on huge sources.
 constexpr size_t kWindow = 64;
 
-Parsed fetch_and_parse(Fetcher& fetcher, size_t i, bool keep_raw, std::string& raw) {
+Parsed fetch_and_parse(Fetcher& fetcher, size_t i, bool keep_raw) {
   Parsed p;
   std::string error;
-  raw.clear();
+  std::string_view raw;
   if (!fetcher.fetch(i, raw, error)) {
     p.error = error.empty() ? "cannot be read" : error;
     return p;
@@ -31,7 +31,7 @@ Parsed fetch_and_parse(Fetcher& fetcher, size_t i, bool keep_raw, std::string& r
   ParseResult r = parse_message(raw);
   if (r.message) {
     p.message = std::move(r.message);
-    if (keep_raw) p.raw = raw;
+    if (keep_raw) p.raw.assign(raw);
   } else {
     p.error = std::move(r.error);
   }
@@ -59,7 +59,6 @@ void run_pipeline(const PipelineSpec& spec) {
   auto worker = [&] {
     try {
       auto fetcher = spec.make_fetcher();
-      std::string raw;
       for (;;) {
         const size_t c = next.fetch_add(1);
         if (c >= chunks) return;
@@ -72,7 +71,7 @@ void run_pipeline(const PipelineSpec& spec) {
         const size_t end = std::min(spec.count, (c + 1) * kChunk);
         out.reserve(end - c * kChunk);
         for (size_t i = c * kChunk; i < end; ++i)
-          out.push_back(fetch_and_parse(*fetcher, i, spec.keep_raw, raw));
+          out.push_back(fetch_and_parse(*fetcher, i, spec.keep_raw));
         std::lock_guard lk(mu);
         slots[c % window] = std::move(out);
         ready[c % window] = 1;

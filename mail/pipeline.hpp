@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/message.hpp"
 
@@ -19,12 +20,13 @@ struct Parsed {
 };
 
 // Fetches message `i` and returns its raw bytes or an error. One Fetcher is
-// made per worker thread, so it may hold per-thread state (a libgit2 handle).
+// made per worker thread, so it may hold per-thread state (a libgit2 handle)
+// and the bytes `raw` points at, which stay valid until the next fetch.
 class Fetcher {
  public:
   virtual ~Fetcher() = default;
   // Returns false and sets `error` when message i cannot be read.
-  virtual bool fetch(size_t i, std::string& raw, std::string& error) = 0;
+  virtual bool fetch(size_t i, std::string_view& raw, std::string& error) = 0;
 };
 
 struct PipelineSpec {
