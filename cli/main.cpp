@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   reg(add_series);
   reg(add_show);
   reg(add_am);
+  reg(add_apply);
   reg(add_mailinfo);
 
   try {

@@ -79,6 +79,33 @@ std::string header(std::string_view raw, const char* name) {
 
 }  // namespace
 
+CommitParts commit_parts(std::string_view raw, const core::SeriesPatch& p, const AmOptions& opts) {
+  CommitParts c;
+  std::string body = body_text(raw);
+  auto [msg, rest] = split_body(body);
+  auto parsed = parse_message(raw);
+  std::string title = parsed.message ? parsed.message->facts.title : p.subject;
+  std::string text = with_trailers(msg, p, opts);
+  while (!text.empty() && (text.front() == '\n' || text.front() == ' ')) text.erase(0, 1);
+  c.message = title + "\n" + (text.empty() ? "" : "\n" + text);
+  if (parsed.message) {
+    c.author.value = parsed.message->from.name;
+    c.author.email = parsed.message->from.email;
+    c.date = parsed.message->date.value_or(0);
+    c.tz_minutes = parsed.message->tz_minutes;
+  }
+  // The diff starts at the first "diff --git" line ...
+  size_t start = rest.rfind("diff --git ", 0) == 0 ? 0 : rest.find("\ndiff --git ");
+  if (start == std::string::npos) return c;
+  if (start > 0) ++start;
+  std::string diff = rest.substr(start);
+  // ... and ends before the "-- " signature format-patch appends.
+  size_t sig = diff.rfind("\n-- \n");
+  if (sig != std::string::npos && diff.size() - sig < 200) diff.resize(sig + 1);
+  c.diff = std::move(diff);
+  return c;
+}
+
 std::string am_commit_message(std::string_view raw, const core::SeriesPatch& p, const AmOptions& opts) {
   return with_trailers(split_body(body_text(raw)).first, p, opts);
 }

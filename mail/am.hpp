@@ -23,4 +23,15 @@ std::string am_message(std::string_view raw, const core::SeriesPatch& p, int ver
 // and for the apply step: everything before the "---" separator.
 std::string am_commit_message(std::string_view raw, const core::SeriesPatch& p, const AmOptions& opts);
 
+// What applying a patch mail needs: the commit message as git am writes it
+// (subject without tags, body, trailers from review), the diff, the author.
+struct CommitParts {
+  std::string message;
+  std::string diff;          // from the first "diff --git" to the end, signature dropped
+  core::Trailer author;      // name in `value`, address in `email`
+  int64_t date = 0;
+  int tz_minutes = 0;
+};
+CommitParts commit_parts(std::string_view raw, const core::SeriesPatch& p, const AmOptions& opts);
+
 }  // namespace seam::mail
