@@ -202,22 +202,71 @@ class Applier {
     git_commit_tree(&pt, pc);
     TreePtr parent_tree(pt);
 
+    // git_apply_to_tree reads the whole pre-image into an index and the
+    // result would be written back whole: on a kernel-sized tree that is
+    // most of the cost. Apply on a small tree holding only the files the
+    // patch touches, then splice the results into the full tree.
+    std::set<std::string> paths;
+    for (size_t i = 0; i < n; ++i) {
+      const git_diff_delta* delta = git_diff_get_delta(d, i);
+      if (delta->old_file.path) paths.insert(delta->old_file.path);
+      if (delta->new_file.path) paths.insert(delta->new_file.path);
+    }
+    std::vector<git_tree_update> pre;
+    std::set<std::string> existed;
+    for (const auto& path : paths) {
+      git_tree_entry* e = nullptr;
+      if (git_tree_entry_bypath(&e, pt, path.c_str()) != 0) continue;
+      Owned<git_tree_entry, git_tree_entry_free> owner(e);
+      if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) continue;
+      git_tree_update u{};
+      u.action = GIT_TREE_UPDATE_UPSERT;
+      git_oid_cpy(&u.id, git_tree_entry_id(e));
+      u.filemode = git_tree_entry_filemode(e);
+      u.path = existed.insert(path).first->c_str();
+      pre.push_back(u);
+    }
+    git_oid mini_oid;
+    if (git_tree_create_updated(&mini_oid, repo_, empty_tree(), pre.size(), pre.data()) != 0) {
+      fail.reason = "cannot prepare the pre-image: " + last_error();
+      return std::nullopt;
+    }
+    git_tree* mt = nullptr;
+    git_tree_lookup(&mt, repo_, &mini_oid);
+    TreePtr mini(mt);
+
     Tracker track;
     git_apply_options ao = GIT_APPLY_OPTIONS_INIT;
     ao.delta_cb = on_delta;
     ao.hunk_cb = on_hunk;
     ao.payload = &track;
     git_index* idx = nullptr;
-    if (git_apply_to_tree(&idx, repo_, pt, d, &ao) != 0) {
+    if (git_apply_to_tree(&idx, repo_, mt, d, &ao) != 0) {
       const std::string msg = last_error();
       fail.path = track.path;
       fail.hunk = track.hunk;
-      fail.reason = classify_failure(msg, d, pt);
+      fail.reason = classify_failure(msg, d, mt);
       return std::nullopt;
     }
     IndexPtr index(idx);
+    std::vector<git_tree_update> post;
+    for (const auto& path : paths) {
+      const git_index_entry* ie = git_index_get_bypath(idx, path.c_str(), 0);
+      git_tree_update u{};
+      u.path = path.c_str();
+      if (ie) {
+        u.action = GIT_TREE_UPDATE_UPSERT;
+        git_oid_cpy(&u.id, &ie->id);
+        u.filemode = static_cast<git_filemode_t>(ie->mode);
+      } else if (existed.count(path)) {
+        u.action = GIT_TREE_UPDATE_REMOVE;
+      } else {
+        continue;
+      }
+      post.push_back(u);
+    }
     git_oid tree_oid;
-    if (git_index_write_tree_to(&tree_oid, idx, repo_) != 0) {
+    if (git_tree_create_updated(&tree_oid, repo_, pt, post.size(), post.data()) != 0) {
       fail.reason = "cannot write tree: " + last_error();
       return std::nullopt;
     }
@@ -249,6 +298,21 @@ class Applier {
   }
 
  private:
+  // The empty tree, made once per repository.
+  git_tree* empty_tree() {
+    if (!empty_) {
+      git_treebuilder* tb = nullptr;
+      git_oid oid;
+      git_tree* t = nullptr;
+      if (git_treebuilder_new(&tb, repo_, nullptr) == 0) {
+        if (git_treebuilder_write(&oid, tb) == 0) git_tree_lookup(&t, repo_, &oid);
+        git_treebuilder_free(tb);
+      }
+      empty_.reset(t);
+    }
+    return empty_.get();
+  }
+
   std::string classify_failure(const std::string& msg, git_diff* d, git_tree* tree) {
     // Already applied: the reverse of the patch applies cleanly.
     git_diff* rev = nullptr;
@@ -307,6 +371,7 @@ class Applier {
   }
 
   git_repository* repo_;
+  TreePtr empty_;
 };
 
 }  // namespace
