@@ -2,10 +2,9 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/series_input.hpp"
 #include "core/store.hpp"
 #include "git/apply.hpp"
-#include "mail/am.hpp"
-#include "mail/locate.hpp"
 #include "reports/ingest.hpp"
 #include "reports/terminal.hpp"
 
@@ -49,49 +48,19 @@ Action add_apply(CLI::App& app, Global& g) {
   sub->add_flag("--json", a->json, "Print JSON (see README)");
   return [a, &g]() -> int {
     core::Store store(g.db_path());
-    auto id = store.series_of(a->key);
-    if (!id) {
-      std::cerr << "seam apply: " << a->key << ": no series has this message or id\n";
-      return 1;
-    }
-    core::Store::SeriesFilter f;
-    f.id = *id;
-    auto all = store.load_series(f);
-    if (all.empty() || all.front().versions.empty() || all.front().pull) {
-      std::cerr << "seam apply: " << a->key << ": not a patch series\n";
-      return 1;
-    }
-    const auto& s = all.front();
-    const core::SeriesVersion* v = &s.versions.back();
-    if (a->version) {
-      v = nullptr;
-      for (const auto& c : s.versions)
-        if (c.version == a->version) v = &c;
-      if (!v) {
-        std::cerr << "seam apply: series " << s.id << " has no version " << a->version << "\n";
-        return 1;
-      }
-    }
-    std::vector<git::PatchInput> patches;
-    for (const auto& p : v->patches) {
-      auto raw = mail::read_raw(store, p.msgid);
-      if (!raw.raw) {
-        std::cerr << "seam apply: " << raw.error << "\n";
-        return 1;
-      }
-      auto parts = mail::commit_parts(*raw.raw, p, {});
-      patches.push_back({p.msgid, parts.diff, parts.message, parts.author.value, parts.author.email, parts.date,
-                         parts.tz_minutes});
-    }
-    if (!v->missing().empty())
-      std::cerr << "seam apply: warning: v" << v->version << " lacks " << v->missing().size() << " of "
-                << v->expected << " patches\n";
+    auto series = find_series(store, a->key, "apply");
+    if (!series) return 1;
+    const core::Series& s = *series;
+    const core::SeriesVersion* v = find_version(s, a->version, "apply");
+    if (!v) return 1;
+    auto patches = patch_inputs(store, *v, "apply");
+    if (!patches) return 1;
     git::BaseHints hints{v->base_commit, a->base};
     git::ApplyOptions opts;
     opts.branch = a->branch.empty() ? "seam/" + slug(s.title) + "-v" + std::to_string(v->version) : a->branch;
     opts.checkout = a->checkout;
     opts.partial = a->partial;
-    auto r = git::apply_patches(a->repo, patches, hints, opts);
+    auto r = git::apply_patches(a->repo, *patches, hints, opts);
     if (a->json) {
       nlohmann::json applied = nlohmann::json::array();
       for (const auto& [m, c] : r.applied) applied.push_back({{"msgid", m}, {"commit", c}});

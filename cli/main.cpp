@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   reg(add_show);
   reg(add_am);
   reg(add_apply);
+  reg(add_range_diff);
   reg(add_mailinfo);
 
   try {

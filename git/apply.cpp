@@ -449,7 +449,7 @@ ApplyResult apply_patches(const std::string& repo_path, const std::vector<PatchI
     r.applied.emplace_back(p.id, hex(tip));
   }
   if (r.failed && !opts.partial) return r;
-  if (r.applied.empty()) return r;
+  if (r.applied.empty() || !opts.write_branch) return r;
   const std::string ref = "refs/heads/" + opts.branch;
   git_reference* out = nullptr;
   if (git_reference_create(&out, repo, ref.c_str(), &tip, 1, "seam apply") != 0) {

@@ -31,6 +31,7 @@ struct ApplyOptions {
   std::string branch;        // refs/heads/<branch>
   bool checkout = false;     // also check the branch out (working tree, index, HEAD)
   bool partial = false;      // keep the branch of the patches that applied
+  bool write_branch = true;  // false: only create the commits (range-diff)
   int max_base_search = 2000;  // commits to search for the pre-image blobs
 };
 

@@ -9,6 +9,7 @@
 
 #include "core/store.hpp"
 #include "git/apply.hpp"
+#include "git/rangediff.hpp"
 #include "mail/am.hpp"
 #include "mail/ingest.hpp"
 #include "mail/locate.hpp"
@@ -194,5 +195,28 @@ TEST_SUITE("git/apply") {
     CHECK(r.failed->reason.find("escape") != std::string::npos);
     CHECK(r.branch.empty());
     CHECK_FALSE(std::filesystem::exists(tmp / "outside"));
+  }
+
+  TEST_CASE("range-diff pairs identical, changed, dropped and added patches") {
+    test::TempDir tmp;
+    const std::string repo = make_repo(tmp);
+    const std::string g = "cd '" + repo + "' && ";
+    // v2: patch 1 changed, patch 2 the same, patches 3-4 dropped, one new patch.
+    sh(g + "git checkout -q -b v2 master~4 && git cherry-pick master~3 >/dev/null && "
+           "printf 'int a(void) { return 2; }\\nint b(void) { return 4; }\\n' > drivers/a.c && "
+           "git commit -q --amend -a --no-edit && git cherry-pick master~2 >/dev/null && "
+           "printf 'x\\n' > added.txt && git add added.txt && git commit -qm 'docs: new patch'");
+    std::vector<std::string> olds, news;
+    for (int k = 3; k >= 0; --k) olds.push_back(sh(g + "git rev-parse master~" + std::to_string(k)));
+    for (int k = 2; k >= 0; --k) news.push_back(sh(g + "git rev-parse v2~" + std::to_string(k)));
+    auto pairs = git::range_diff(repo, olds, news);
+    std::string shape;
+    for (const auto& p : pairs) shape += std::to_string(p.old_pos) + p.status + std::to_string(p.new_pos) + " ";
+    CHECK(shape == "1!1 2=2 3<0 4<0 0>3 ");
+    REQUIRE(pairs.size() == 5);
+    CHECK(pairs[0].title == "rust: add g");
+    CHECK(pairs[0].interdiff.find("-+int b(void) { return 3; }") != std::string::npos);
+    CHECK(pairs[0].interdiff.find("++int b(void) { return 4; }") != std::string::npos);
+    CHECK(pairs[1].interdiff.empty());
   }
 }

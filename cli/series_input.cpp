@@ -1,0 +1,59 @@
+#include "cli/series_input.hpp"
+
+#include <iostream>
+
+#include "mail/am.hpp"
+#include "mail/locate.hpp"
+
+namespace seam::cli {
+
+std::optional<core::Series> find_series(core::Store& store, const std::string& key, const char* command) {
+  auto id = store.series_of(key);
+  if (!id) {
+    std::cerr << "seam " << command << ": " << key << ": no series has this message or id\n";
+    return std::nullopt;
+  }
+  core::Store::SeriesFilter f;
+  f.id = *id;
+  auto all = store.load_series(f);
+  if (all.empty() || all.front().versions.empty()) {
+    std::cerr << "seam " << command << ": " << key << ": the series has no versions\n";
+    return std::nullopt;
+  }
+  if (all.front().pull) {
+    std::cerr << "seam " << command << ": " << key << " is a pull request, not a patch series\n";
+    return std::nullopt;
+  }
+  return std::move(all.front());
+}
+
+const core::SeriesVersion* find_version(const core::Series& s, int number, const char* command) {
+  if (number == 0) return &s.versions.back();
+  for (const auto& v : s.versions)
+    if (v.version == number) return &v;
+  std::cerr << "seam " << command << ": series " << s.id << " has no version " << number << " (it has";
+  for (const auto& v : s.versions) std::cerr << " v" << v.version;
+  std::cerr << ")\n";
+  return nullptr;
+}
+
+std::optional<std::vector<git::PatchInput>> patch_inputs(core::Store& store, const core::SeriesVersion& v,
+                                                         const char* command) {
+  std::vector<git::PatchInput> out;
+  for (const auto& p : v.patches) {
+    auto raw = mail::read_raw(store, p.msgid);
+    if (!raw.raw) {
+      std::cerr << "seam " << command << ": " << raw.error << "\n";
+      return std::nullopt;
+    }
+    auto parts = mail::commit_parts(*raw.raw, p, {});
+    out.push_back({p.msgid, parts.diff, parts.message, parts.author.value, parts.author.email, parts.date,
+                   parts.tz_minutes});
+  }
+  if (!v.missing().empty())
+    std::cerr << "seam " << command << ": warning: v" << v.version << " lacks " << v.missing().size() << " of "
+              << v.expected << " patches\n";
+  return out;
+}
+
+}  // namespace seam::cli
