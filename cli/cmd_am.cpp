@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/series_input.hpp"
 #include "core/store.hpp"
 #include "git/config.hpp"
 #include "mail/am.hpp"
@@ -25,30 +26,10 @@ Action add_am(CLI::App& app, Global& g) {
   sub->add_flag("-s,--add-my-sob", a->sob, "Add your Signed-off-by (user.name/user.email of git config)");
   return [a, &g]() -> int {
     core::Store store(g.db_path());
-    auto id = store.series_of(a->key);
-    if (!id) {
-      std::cerr << "seam am: " << a->key << ": no series has this message or id\n";
-      return 1;
-    }
-    core::Store::SeriesFilter f;
-    f.id = *id;
-    auto all = store.load_series(f);
-    if (all.empty() || all.front().versions.empty()) return 1;
-    const auto& s = all.front();
-    if (s.pull) {
-      std::cerr << "seam am: " << a->key << " is a pull request, not a patch series\n";
-      return 1;
-    }
-    const core::SeriesVersion* v = &s.versions.back();
-    if (a->version) {
-      v = nullptr;
-      for (const auto& cand : s.versions)
-        if (cand.version == a->version) v = &cand;
-      if (!v) {
-        std::cerr << "seam am: series " << s.id << " has no version " << a->version << "\n";
-        return 1;
-      }
-    }
+    auto series = find_series(store, a->key, "am");
+    if (!series) return 1;
+    const core::SeriesVersion* v = find_version(*series, a->version, "am");
+    if (!v) return 1;
     mail::AmOptions opts;
     if (a->sob) {
       auto who = git::user_identity(".");
