@@ -1,5 +1,6 @@
 #include "mail/mbox.hpp"
 
+#include <cstdlib>
 #include <cstring>
 
 namespace seam::mail {
@@ -18,6 +19,23 @@ bool looks_like_message(std::string_view data) {
   return false;
 }
 
+// git mailsplit's test for a separator: "From " ... ending like a date
+// ("hh:mm:ss YYYY" with a year after 1990). A body line that starts with
+// "From " but was not quoted (mboxo writers, hand-made files) is not one.
+static bool is_from_line(std::string_view line) {
+  if (line.size() < 20 || line.substr(0, 5) != "From ") return false;
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  size_t colon = line.rfind(':');
+  if (colon == std::string_view::npos || colon < 9 || colon + 5 > line.size()) return false;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  // ...hh:mm:ss YYYY: the last ':' sits between minutes and seconds.
+  if (!digit(line[colon - 4]) || !digit(line[colon - 2]) || !digit(line[colon - 1]) || !digit(line[colon + 1]) ||
+      !digit(line[colon + 2]))
+    return false;
+  long year = std::strtol(std::string(line.substr(colon + 3)).c_str(), nullptr, 10);
+  return year > 90;
+}
+
 std::vector<MboxEntry> split_mbox(std::string_view data, uint64_t from) {
   std::vector<MboxEntry> out;
   if (from >= data.size()) return out;
@@ -28,8 +46,15 @@ std::vector<MboxEntry> split_mbox(std::string_view data, uint64_t from) {
     if (next == std::string_view::npos) return out;
     pos = next + 1;
   }
+  // The first separator is taken as it is; later ones must look like one.
   while (pos < data.size()) {
     size_t next = data.find("\nFrom ", pos);
+    while (next != std::string_view::npos) {
+      size_t eol = data.find('\n', next + 1);
+      if (is_from_line(data.substr(next + 1, eol == std::string_view::npos ? std::string_view::npos : eol - next)))
+        break;
+      next = data.find("\nFrom ", next + 1);
+    }
     size_t end = next == std::string_view::npos ? data.size() : next + 1;
     out.push_back({pos, end - pos});
     pos = end;

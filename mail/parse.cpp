@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "git/hash.hpp"
+#include "mail/body.hpp"
 #include "mail/bodyfacts.hpp"
 #include "mail/gmime.hpp"
 #include "mail/subject.hpp"
@@ -130,13 +131,10 @@ static RawHeaders split_headers(std::string_view raw) {
   return h;
 }
 
-static std::string decode_text(const std::string& raw) {
-  gchar* d = g_mime_utils_header_decode_text(parser_options(), raw.c_str());
-  std::string s = d ? d : "";
-  g_free(d);
-  make_valid_utf8(s);
-  return trim(s);
-}
+// RFC 2047 through mail/body.hpp: GMime 3.2's own header decoder drops text
+// after a padded base64 word, which git send-email produces for long
+// non-ASCII subjects.
+static std::string decode_text(const std::string& raw) { return trim(decode_header_text(raw)); }
 
 static void parse_addresses(const std::string& raw, std::vector<core::Address>& out) {
   if (raw.empty()) return;
@@ -165,28 +163,6 @@ static bool plain_body(const RawHeaders& h) {
   return false;
 }
 
-static bool is_patch_part(GMimeObject* part) {
-  GMimeContentType* ct = g_mime_object_get_content_type(part);
-  if (!ct) return false;
-  if (g_mime_content_type_is_type(ct, "text", "plain")) {
-    // An attached text file counts only when it looks like a patch.
-    const char* fn = GMIME_IS_PART(part) ? g_mime_part_get_filename(GMIME_PART(part)) : nullptr;
-    if (!fn) return g_mime_object_get_disposition(part) == nullptr ||
-                    g_ascii_strcasecmp(g_mime_object_get_disposition(part), "attachment") != 0;
-    std::string f = lower(fn);
-    return f.size() > 6 && (f.rfind(".patch") == f.size() - 6 || f.rfind(".diff") == f.size() - 5 ||
-                            f.rfind(".txt") == f.size() - 4);
-  }
-  if (g_mime_content_type_is_type(ct, "text", "x-patch") || g_mime_content_type_is_type(ct, "text", "x-diff") ||
-      g_mime_content_type_is_type(ct, "application", "x-patch") ||
-      g_mime_content_type_is_type(ct, "text", "x-diff") || g_mime_content_type_is_type(ct, "application", "x-diff"))
-    return true;
-  const char* fn = GMIME_IS_PART(part) ? g_mime_part_get_filename(GMIME_PART(part)) : nullptr;
-  if (!fn) return false;
-  std::string f = lower(fn);
-  return (f.size() > 6 && f.rfind(".patch") == f.size() - 6) || (f.size() > 5 && f.rfind(".diff") == f.size() - 5);
-}
-
 // The body as UTF-8 text: its text/plain parts and patch attachments, in
 // order, decoded by GMime (transfer encodings, charsets).
 //
@@ -196,8 +172,7 @@ static std::string_view decode_body(std::string_view raw, const RawHeaders& h, s
   if (plain_body(h)) {
     std::string_view body = raw.substr(h.body_offset);
     if (g_utf8_validate(body.data(), static_cast<gssize>(body.size()), nullptr)) return body;
-    storage.assign(body);
-    make_valid_utf8(storage);
+    storage = to_utf8(body, "");  // undeclared 8-bit: windows-1252, as mail agents read it
     return storage;
   }
   // GMime needs only the MIME headers to decode the body; the dozens of
@@ -207,37 +182,8 @@ static std::string_view decode_body(std::string_view raw, const RawHeaders& h, s
   if (!h.transfer_encoding.empty()) mime += "Content-Transfer-Encoding:" + h.transfer_encoding + "\n";
   mime += "\n";
   mime.append(raw.substr(h.body_offset));
-  GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(mime.data(), mime.size()));
-  GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
-  g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
-  GPtr<GMimeMessage> msg(g_mime_parser_construct_message(parser.get(), parser_options()));
-  if (!msg) return {};
-  std::string& out = storage;
-  auto take = [&](GMimeObject* part) {
-    if (!GMIME_IS_TEXT_PART(part) || !is_patch_part(part)) return;
-    char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
-    if (!text) return;
-    if (!out.empty() && out.back() != '\n') out += '\n';
-    out += text;
-    g_free(text);
-  };
-  GMimeObject* top = g_mime_message_get_mime_part(msg.get());
-  if (!top) return {};
-  if (!GMIME_IS_MULTIPART(top)) {
-    take(top);
-  } else {
-    struct IterFree {
-      void operator()(GMimePartIter* i) const { g_mime_part_iter_free(i); }
-    };
-    std::unique_ptr<GMimePartIter, IterFree> iter(g_mime_part_iter_new(GMIME_OBJECT(msg.get())));
-    do {
-      GMimeObject* part = g_mime_part_iter_get_current(iter.get());
-      // Forwarded messages are somebody else's mail: not this one's body.
-      if (part && !GMIME_IS_MULTIPART(part) && !GMIME_IS_MESSAGE_PART(part)) take(part);
-    } while (g_mime_part_iter_next(iter.get()));
-  }
-  make_valid_utf8(out);
-  return out;
+  storage = decode_message_body(mime).joined();
+  return storage;
 }
 
 std::string body_text(std::string_view raw) {
