@@ -101,8 +101,11 @@ void ingest_mbox_data(core::Store& store, core::Source& src, SourceReport& rep,
         rep.fatal = rep.source + ": neither an mbox nor a mail message";
         return;
       }
-      rep.errors.push_back({rep.source + ":0", "text before the first \"From \" line skipped"});
       entries = split_mbox(data, 0);
+      // Blank lines before the first message are harmless; text is reported.
+      const size_t first = entries.empty() ? data.size() : entries.front().offset;
+      if (data.substr(0, first).find_first_not_of(" \t\r\n") != std::string_view::npos)
+        rep.errors.push_back({rep.source + ": byte 0", "text before the first \"From \" line skipped"});
     } else {
       entries.push_back({0, data.size()});  // a single message file
     }
