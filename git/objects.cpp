@@ -1,6 +1,7 @@
 #include "git/objects.hpp"
 
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -99,22 +100,39 @@ bool ObjectReader::has(const std::string& oid_hex) const {
   return git_odb_exists(odb, &oid) == 1;
 }
 
-std::vector<std::string> ObjectReader::commits(const std::string& tip, const std::string& since) const {
-  git_revwalk* w = nullptr;
-  if (git_revwalk_new(&w, repo_.get()) != 0) throw Error(path_ + ": " + last_error());
-  RevwalkPtr walk(w);
-  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-  git_oid oid;
-  if (git_oid_fromstr(&oid, tip.c_str()) != 0 || git_revwalk_push(w, &oid) != 0)
-    throw Error(path_ + ": cannot walk from " + tip + ": " + last_error());
-  if (!since.empty() && git_oid_fromstr(&oid, since.c_str()) == 0 && has(since))
-    git_revwalk_hide(w, &oid);
-  std::vector<std::string> out;
-  char hex[GIT_OID_HEXSZ + 1];
-  while (git_revwalk_next(&oid, w) == 0) {
-    git_oid_tostr(hex, sizeof hex, &oid);
-    out.emplace_back(hex, GIT_OID_HEXSZ);
+std::vector<ObjectReader::CommitTree> ObjectReader::first_parent_line(const std::string& tip,
+                                                                      const std::string& since) const {
+  git_odb* o = nullptr;
+  if (git_repository_odb(&o, repo_.get()) != 0) throw Error(path_ + ": " + last_error());
+  OdbPtr odb(o);
+  std::vector<CommitTree> out;
+  std::string at = tip;
+  while (!at.empty() && at != since) {
+    git_oid oid;
+    git_odb_object* obj = nullptr;
+    if (git_oid_fromstrn(&oid, at.data(), at.size()) != 0 || git_odb_read(&obj, o, &oid) != 0) {
+      if (out.empty()) throw Error(path_ + ": cannot read commit " + at + ": " + last_error());
+      break;  // history beyond here is not in this mirror
+    }
+    OdbObjectPtr owner(obj);
+    if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) throw Error(path_ + ": " + at + " is not a commit");
+    std::string_view raw(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
+    CommitTree ct{at, {}};
+    std::string parent;
+    // "tree <hex>\nparent <hex>\n…" up to the first empty line.
+    for (size_t i = 0; i < raw.size();) {
+      size_t nl = raw.find('\n', i);
+      std::string_view line = raw.substr(i, (nl == std::string_view::npos ? raw.size() : nl) - i);
+      if (line.empty()) break;
+      if (line.substr(0, 5) == "tree ") ct.tree = line.substr(5, GIT_OID_HEXSZ);
+      else if (line.substr(0, 7) == "parent " && parent.empty()) parent = line.substr(7, GIT_OID_HEXSZ);
+      if (nl == std::string_view::npos) break;
+      i = nl + 1;
+    }
+    out.push_back(std::move(ct));
+    at = parent;
   }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 
@@ -124,6 +142,37 @@ ObjectReader::FileRead ObjectReader::read_file(const std::string& commit_hex, co
   r.absent = v.absent;
   r.error = std::move(v.error);
   if (v.ok()) r.data.emplace(v.data());
+  return r;
+}
+
+ObjectReader::BlobView ObjectReader::read_tree_file_view(const std::string& tree_hex, const char* name) const {
+  BlobView r;
+  git_oid oid;
+  git_tree* t = nullptr;
+  if (git_oid_fromstr(&oid, tree_hex.c_str()) != 0 || git_tree_lookup(&t, repo_.get(), &oid) != 0) {
+    r.error = "tree " + tree_hex + " missing: " + last_error();
+    return r;
+  }
+  TreePtr tree(t);
+  return blob_in(t, name);
+}
+
+ObjectReader::BlobView ObjectReader::blob_in(git_tree* t, const char* name) const {
+  BlobView r;
+  const git_tree_entry* e = git_tree_entry_byname(t, name);
+  if (!e) {
+    r.absent = true;
+    r.error = std::string("no '") + name + "' in the commit's tree";
+    return r;
+  }
+  git_blob* b = nullptr;
+  if (git_blob_lookup(&b, repo_.get(), git_tree_entry_id(e)) != 0) {
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, git_tree_entry_id(e));
+    r.error = std::string("blob ") + hex + " missing (partial clone?)";
+    return r;
+  }
+  r.blob_.reset(b);
   return r;
 }
 
@@ -146,21 +195,7 @@ ObjectReader::BlobView ObjectReader::read_file_view(const std::string& commit_he
     return r;
   }
   TreePtr tree(t);
-  const git_tree_entry* e = git_tree_entry_byname(t, name);
-  if (!e) {
-    r.absent = true;
-    r.error = std::string("no '") + name + "' in the commit's tree";
-    return r;
-  }
-  git_blob* b = nullptr;
-  if (git_blob_lookup(&b, repo_.get(), git_tree_entry_id(e)) != 0) {
-    char hex[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(hex, sizeof hex, git_tree_entry_id(e));
-    r.error = std::string("blob ") + hex + " missing (partial clone?)";
-    return r;
-  }
-  r.blob_.reset(b);
-  return r;
+  return blob_in(t, name);
 }
 
 }  // namespace seam::git

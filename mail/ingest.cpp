@@ -269,14 +269,16 @@ void ingest_maildir(core::Store& store, SourceReport& rep, const std::string& pa
 void ingest_epoch(core::Store& store, SourceReport& rep, const std::string& path,
                   const IngestOptions& opts) {
   rep.kind = "public-inbox";
-  std::vector<std::string> commits;
+  std::vector<git::ObjectReader::CommitTree> commits;
   core::Source src;
   try {
     git::ObjectReader reader(path);
     src = store.source(canonical(path), rep.kind);
     const std::string tip = reader.head();
     if (tip == src.cursor) return;  // nothing new: the common case, kept cheap
-    commits = reader.commits(tip, src.cursor);
+    // When the cursor is not on the line (a rewritten epoch), this reads it
+    // all again; Message-IDs keep the store free of copies.
+    commits = reader.first_parent_line(tip, src.cursor);
   } catch (const git::Error& e) {
     rep.fatal = e.what();
     return;
@@ -284,10 +286,10 @@ void ingest_epoch(core::Store& store, SourceReport& rep, const std::string& path
 
   struct EpochFetcher : Fetcher {
     std::unique_ptr<git::ObjectReader> reader;
-    const std::vector<std::string>* commits;
+    const std::vector<git::ObjectReader::CommitTree>* commits;
     git::ObjectReader::BlobView blob;
     bool fetch(size_t i, std::string_view& raw, std::string& error) override {
-      blob = reader->read_file_view((*commits)[i], "m");
+      blob = reader->read_tree_file_view((*commits)[i].tree, "m");
       if (!blob.ok()) {
         error = blob.error;
         return false;
@@ -307,8 +309,8 @@ void ingest_epoch(core::Store& store, SourceReport& rep, const std::string& path
     return f;
   };
   spec.consume = [&](size_t i, Parsed&& p) {
-    w.take(commits[i], rep.source + ": commit " + commits[i], std::move(p),
-           [&] { src.cursor = commits[i]; });
+    const std::string& c = commits[i].commit;
+    w.take(c, rep.source + ": commit " + c, std::move(p), [&] { src.cursor = c; });
   };
   run_pipeline(spec);
   w.finish();
