@@ -54,8 +54,11 @@ struct Message {
   bool synthetic_id = false;    // true when the mail had no usable Message-ID
   std::string subject;          // decoded, unfolded
   Address from;
-  std::vector<Address> to;
-  std::vector<Address> cc;
+  // Recipients as written (unfolded, still RFC 2047 encoded): kernel mail
+  // carries dozens per message, and parsing them all at ingest would cost a
+  // tenth of it. mail::parse_address_list() makes Address lists of them.
+  std::string to_raw;
+  std::string cc_raw;
   std::optional<int64_t> date;  // seconds since the epoch, UTC
   int tz_minutes = 0;           // offset east of UTC given in the Date header
   std::string date_raw;         // the header as written

@@ -53,8 +53,8 @@ CREATE TABLE messages(
   locator TEXT NOT NULL,
   -- Long recipient lists last: reading the other columns never has to walk
   -- their overflow pages.
-  to_addrs TEXT NOT NULL DEFAULT '',
-  cc_addrs TEXT NOT NULL DEFAULT ''
+  to_addrs TEXT NOT NULL DEFAULT '',  -- the To header as written
+  cc_addrs TEXT NOT NULL DEFAULT ''   -- the Cc header(s) as written
 );
 CREATE INDEX messages_date ON messages(date);
 CREATE INDEX messages_in_reply_to ON messages(in_reply_to);
@@ -214,15 +214,6 @@ void Store::save_source(const Source& s) {
 void Store::begin() { exec(db_.get(), "BEGIN IMMEDIATE"); }
 void Store::commit() { exec(db_.get(), "COMMIT"); }
 
-static std::string join_addresses(const std::vector<Address>& v) {
-  std::string out;
-  for (const auto& a : v) {
-    if (!out.empty()) out += '\n';
-    out += format_address(a);
-  }
-  return out;
-}
-
 AddResult Store::add_message(int64_t source_id, const Message& m, std::string_view raw) {
   if (!insert_msg_) {
     insert_msg_.emplace(db_.get(),
@@ -248,8 +239,8 @@ AddResult Store::add_message(int64_t source_id, const Message& m, std::string_vi
       .bind(3, m.subject)
       .bind(4, m.from.name)
       .bind(5, m.from.email)
-      .bind(6, join_addresses(m.to))
-      .bind(7, join_addresses(m.cc))
+      .bind(6, m.to_raw)
+      .bind(7, m.cc_raw)
       .bind(8, m.date)
       .bind(9, int64_t{m.tz_minutes})
       .bind(10, m.date_raw)
@@ -321,24 +312,6 @@ int64_t Store::duplicate_count() {
   return st.int64(0);
 }
 
-static std::vector<Address> split_addresses(const std::string& s) {
-  std::vector<Address> out;
-  std::istringstream in(s);
-  std::string line;
-  while (std::getline(in, line)) {
-    Address a;
-    auto lt = line.rfind(" <");
-    if (lt != std::string::npos && line.back() == '>') {
-      a.name = line.substr(0, lt);
-      a.email = line.substr(lt + 2, line.size() - lt - 3);
-    } else {
-      a.email = line;
-    }
-    out.push_back(std::move(a));
-  }
-  return out;
-}
-
 static const char* const kMessageColumns =
     "m.msgid, m.synthetic, m.subject, m.from_name, m.from_email, m.to_addrs, m.cc_addrs, "
     "m.date, m.tz, m.date_raw, m.date_ok, m.in_reply_to, m.list_id, m.size, m.locator, s.path, m.id, "
@@ -351,8 +324,8 @@ Message Store::read_row(Statement& st) {
   m.subject = st.text(2);
   m.from.name = st.text(3);
   m.from.email = st.text(4);
-  m.to = split_addresses(st.text(5));
-  m.cc = split_addresses(st.text(6));
+  m.to_raw = st.text(5);
+  m.cc_raw = st.text(6);
   if (!st.is_null(7)) m.date = st.int64(7);
   m.tz_minutes = static_cast<int>(st.int64(8));
   m.date_raw = st.text(9);

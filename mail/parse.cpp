@@ -186,6 +186,13 @@ static std::string_view decode_body(std::string_view raw, const RawHeaders& h, s
   return storage;
 }
 
+std::vector<core::Address> parse_address_list(std::string_view raw) {
+  ensure_gmime();
+  std::vector<core::Address> out;
+  parse_addresses(std::string(raw), out);
+  return out;
+}
+
 std::string body_text(std::string_view raw) {
   ensure_gmime();
   std::string storage;
@@ -228,8 +235,10 @@ ParseResult parse_message(std::string_view raw) {
   parse_addresses(h.from, from);
   if (!from.empty()) m.from = std::move(from.front());
   else if (!h.from.empty()) m.from.name = decode_text(h.from);
-  parse_addresses(h.to, m.to);
-  parse_addresses(h.cc, m.cc);
+  m.to_raw = trim(h.to);
+  m.cc_raw = trim(h.cc);
+  make_valid_utf8(m.to_raw);
+  make_valid_utf8(m.cc_raw);
 
   if (!h.date.empty()) {
     m.date_raw = utf8(trim(h.date).c_str());

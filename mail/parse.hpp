@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/message.hpp"
 
@@ -23,6 +24,10 @@ ParseResult parse_message(std::string_view raw);
 // The body of `raw` as UTF-8 text: its text parts and patch attachments, in
 // order, with transfer encodings and charsets decoded.
 std::string body_text(std::string_view raw);
+
+// An address list header value (To, Cc) as decoded addresses; groups are
+// flattened.
+std::vector<core::Address> parse_address_list(std::string_view raw);
 
 // Makes `s` valid UTF-8 in place (invalid bytes become U+FFFD).
 void make_valid_utf8(std::string& s);
