@@ -55,7 +55,7 @@ Action add_apply(CLI::App& app, Global& g) {
     if (!v) return 1;
     auto patches = patch_inputs(store, *v, "apply");
     if (!patches) return 1;
-    git::BaseHints hints{v->base_commit, a->base};
+    git::BaseHints hints{v->base_commit, v->prerequisites, a->base};
     git::ApplyOptions opts;
     opts.branch = a->branch.empty() ? "seam/" + slug(s.title) + "-v" + std::to_string(v->version) : a->branch;
     opts.checkout = a->checkout;

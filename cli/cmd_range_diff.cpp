@@ -38,7 +38,7 @@ Action add_range_diff(CLI::App& app, Global& g) {
       if (!patches) return 1;
       git::ApplyOptions opts;
       opts.write_branch = false;
-      auto r = git::apply_patches(a->repo, *patches, {v->base_commit, ""}, opts);
+      auto r = git::apply_patches(a->repo, *patches, {v->base_commit, v->prerequisites, ""}, opts);
       if (!r.error.empty() || r.failed) {
         std::cerr << "seam range-diff: v" << v->version << " does not apply: "
                   << (r.failed ? "<" + r.failed->id + ">: " + r.failed->path + ": " + r.failed->reason : r.error)

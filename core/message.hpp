@@ -45,6 +45,7 @@ struct PatchFacts {
   std::string patch_id;        // of the diff, whitespace-insensitive; "" without one
   std::string change_id;
   std::string base_commit;
+  std::string prerequisites;   // "prerequisite-patch-id:" values, space-separated
   std::vector<BodyTrailer> own_trailers;       // end of the commit message
   std::vector<BodyTrailer> followup_trailers;  // given as a reviewer
 };

@@ -315,6 +315,9 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs) {
       for (size_t mi : grp.members)
         if (v.base_commit.empty()) v.base_commit = msgs[mi].base_commit;
       if (cover >= 0 && v.base_commit.empty()) v.base_commit = msgs[static_cast<size_t>(cover)].base_commit;
+      if (cover >= 0) v.prerequisites = msgs[static_cast<size_t>(cover)].prerequisites;
+      for (size_t mi : grp.members)
+        if (v.prerequisites.empty()) v.prerequisites = msgs[mi].prerequisites;
 
       for (auto& p : v.patches) {
         size_t pi = ix.by_id.at(p.msgid);

@@ -47,6 +47,7 @@ struct MessageFacts {
   std::string patch_id;         // stable id of the diff (whitespace-insensitive)
   std::string change_id;        // "change-id:" line of a cover letter or patch
   std::string base_commit;      // "base-commit:" line
+  std::string prerequisites;    // "prerequisite-patch-id:" values, space-separated
   std::vector<Trailer> own_trailers;       // trailer block of the commit message
   std::vector<Trailer> followup_trailers;  // what this message gives as a reply
 };
@@ -68,6 +69,7 @@ struct SeriesVersion {
   bool rfc = false;
   bool resend = false;
   std::string base_commit;
+  std::string prerequisites;    // patch ids the series applies on top of
   std::vector<SeriesPatch> patches;  // by index; missing ones absent
   std::vector<int> missing() const;
 };

@@ -89,7 +89,8 @@ CREATE TABLE facts(
   version INTEGER NOT NULL, idx INTEGER NOT NULL, total INTEGER NOT NULL,
   title TEXT NOT NULL, norm_title TEXT NOT NULL,
   has_diff INTEGER NOT NULL, patch_id TEXT NOT NULL,
-  change_id TEXT NOT NULL, base_commit TEXT NOT NULL, rust INTEGER NOT NULL
+  change_id TEXT NOT NULL, base_commit TEXT NOT NULL, rust INTEGER NOT NULL,
+  prerequisites TEXT NOT NULL
 );
 CREATE TABLE body_trailers(
   message_id INTEGER NOT NULL REFERENCES messages(id),
@@ -110,7 +111,8 @@ CREATE TABLE series_versions(
   series_id TEXT NOT NULL REFERENCES series(id),
   position INTEGER NOT NULL,
   version INTEGER NOT NULL, cover TEXT, expected INTEGER NOT NULL, date INTEGER NOT NULL,
-  rfc INTEGER NOT NULL, resend INTEGER NOT NULL, base_commit TEXT NOT NULL
+  rfc INTEGER NOT NULL, resend INTEGER NOT NULL, base_commit TEXT NOT NULL,
+  prerequisites TEXT NOT NULL
 );
 CREATE INDEX series_versions_series ON series_versions(series_id);
 CREATE TABLE series_patches(
@@ -227,8 +229,8 @@ AddResult Store::add_message(int64_t source_id, const Message& m, std::string_vi
     insert_raw_.emplace(db_.get(), "INSERT INTO kept_raw(message_id, data) VALUES(?1,?2)");
     insert_facts_.emplace(db_.get(),
                           "INSERT INTO facts(message_id, reply, has_patch_tag, pull, rfc, resend, version, "
-                          "idx, total, title, norm_title, has_diff, patch_id, change_id, base_commit, rust) "
-                          "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
+                          "idx, total, title, norm_title, has_diff, patch_id, change_id, base_commit, rust, prerequisites) "
+                          "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
     insert_trailer_.emplace(db_.get(),
                             "INSERT INTO body_trailers(message_id, followup, position, name, value, email) "
                             "VALUES(?1,?2,?3,?4,?5,?6)");
@@ -276,6 +278,7 @@ AddResult Store::add_message(int64_t source_id, const Message& m, std::string_vi
       .bind(14, f.change_id)
       .bind(15, f.base_commit)
       .bind(16, int64_t{f.rust})
+      .bind(17, f.prerequisites)
       .run();
   for (int followup = 0; followup < 2; ++followup) {
     int64_t tpos = 0;

@@ -11,7 +11,7 @@ std::vector<MessageFacts> Store::load_facts() {
   Statement st(db_.get(),
                "SELECT m.id, m.msgid, m.from_name, m.from_email, m.date, m.subject, m.in_reply_to, "
                "f.reply, f.has_patch_tag, f.pull, f.rfc, f.resend, f.version, f.idx, f.total, f.title, "
-               "f.norm_title, f.has_diff, f.patch_id, f.change_id, f.base_commit, f.rust "
+               "f.norm_title, f.has_diff, f.patch_id, f.change_id, f.base_commit, f.rust, f.prerequisites "
                "FROM messages m JOIN facts f ON f.message_id=m.id ORDER BY m.id");
   while (st.step()) {
     MessageFacts m;
@@ -36,6 +36,7 @@ std::vector<MessageFacts> Store::load_facts() {
     m.change_id = st.text(19);
     m.base_commit = st.text(20);
     m.rust = st.int64(21) != 0;
+    m.prerequisites = st.text(22);
     at.emplace(st.int64(0), out.size());
     out.push_back(std::move(m));
   }
@@ -70,7 +71,7 @@ void Store::replace_series(const std::vector<Series>& series) {
                 "newest_date, rust) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
     Statement v(db_.get(),
                 "INSERT INTO series_versions(series_id, position, version, cover, expected, date, rfc, "
-                "resend, base_commit) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+                "resend, base_commit, prerequisites) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
     Statement p(db_.get(),
                 "INSERT OR IGNORE INTO series_patches(version_id, idx, msgid, subject, patch_id, carried) "
                 "VALUES(?1,?2,?3,?4,?5,?6)");
@@ -88,7 +89,7 @@ void Store::replace_series(const std::vector<Series>& series) {
         if (ve.cover) v.bind(4, *ve.cover);
         else v.bind_null(4);
         v.bind(5, int64_t{ve.expected}).bind(6, ve.date).bind(7, int64_t{ve.rfc})
-            .bind(8, int64_t{ve.resend}).bind(9, ve.base_commit).run();
+            .bind(8, int64_t{ve.resend}).bind(9, ve.base_commit).bind(10, ve.prerequisites).run();
         const int64_t vid = sqlite3_last_insert_rowid(db_.get());
         for (const auto& pa : ve.patches) {
           p.bind(1, vid).bind(2, int64_t{pa.index}).bind(3, pa.msgid).bind(4, pa.subject)
@@ -123,7 +124,7 @@ std::vector<Series> Store::load_series(const SeriesFilter& f) {
   if (!f.id.empty()) st.bind(3, f.id);
   std::vector<Series> out;
   Statement vs(db_.get(),
-               "SELECT id, version, cover, expected, date, rfc, resend, base_commit FROM series_versions "
+               "SELECT id, version, cover, expected, date, rfc, resend, base_commit, prerequisites FROM series_versions "
                "WHERE series_id=?1 ORDER BY position");
   Statement ps(db_.get(),
                "SELECT idx, msgid, subject, patch_id, carried FROM series_patches WHERE version_id=?1 "
@@ -154,6 +155,7 @@ std::vector<Series> Store::load_series(const SeriesFilter& f) {
       v.rfc = vs.int64(5) != 0;
       v.resend = vs.int64(6) != 0;
       v.base_commit = vs.text(7);
+      v.prerequisites = vs.text(8);
       ps.bind(1, vid);
       while (ps.step())
         v.patches.push_back({static_cast<int>(ps.int64(0)), ps.text(1), ps.text(2), ps.text(3),

@@ -1,10 +1,12 @@
 #include "git/apply.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "git/handles.hpp"
+#include "git/patchid.hpp"
 
 namespace seam::git {
 
@@ -92,6 +94,36 @@ class Applier {
       r.base = hex(oid);
       r.base_reason = "option";
       return true;
+    }
+    // The series applies on top of other patches: the newest commit on
+    // HEAD's first-parent line whose patch id is the last prerequisite.
+    if (!hints.prerequisites.empty()) {
+      std::set<std::string> want;
+      std::istringstream in(hints.prerequisites);
+      for (std::string w; in >> w;) want.insert(w);
+      git_oid head;
+      git_revwalk* w = nullptr;
+      if (git_reference_name_to_id(&head, repo_, "HEAD") == 0 && git_revwalk_new(&w, repo_) == 0) {
+        RevwalkPtr walk(w);
+        git_revwalk_simplify_first_parent(w);
+        git_revwalk_push(w, &head);
+        std::optional<git_oid> newest;
+        std::set<std::string> found;
+        for (int n = 0; n < max_search && found.size() < want.size() && git_revwalk_next(&oid, w) == 0; ++n) {
+          for (bool renames : {true, false}) {
+            std::string id = commit_patch_id(repo_, oid, renames);
+            if (!want.count(id)) continue;
+            if (!newest) newest = oid;
+            found.insert(id);
+            break;
+          }
+        }
+        if (newest && found.size() == want.size()) {
+          r.base = hex(*newest);
+          r.base_reason = "prerequisite-patch-id";
+          return true;
+        }
+      }
     }
     if (!hints.base_commit.empty() && commit_of(hints.base_commit, oid)) {
       r.base = hex(oid);

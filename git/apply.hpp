@@ -24,6 +24,7 @@ struct PatchInput {
 
 struct BaseHints {
   std::string base_commit;   // the base-commit: trailer, when the series has one
+  std::string prerequisites; // prerequisite-patch-id: values, space-separated
   std::string override_rev;  // --base
 };
 
@@ -44,7 +45,7 @@ struct ApplyFailure {
 
 struct ApplyResult {
   std::string base;          // commit id the series was applied on
-  std::string base_reason;   // base-commit, blob-guess, HEAD, option
+  std::string base_reason;   // option, prerequisite-patch-id, base-commit, blob-guess, HEAD
   std::string branch;        // set when a branch was written
   std::vector<std::pair<std::string, std::string>> applied;  // (patch id, commit id)
   std::optional<ApplyFailure> failed;

@@ -42,7 +42,7 @@ bool names_rust_file(std::string_view l) {
 struct DiffScan {
   bool has_diff = false, rust = false, hashed = false;
   uint64_t hash = 1469598103934665603ull;
-  std::string change_id, base_commit;
+  std::string change_id, base_commit, prerequisites;
 
   void add(std::string_view l) {
     for (char c : l) {
@@ -77,6 +77,12 @@ struct DiffScan {
           break;
         case 'b':
           if (base_commit.empty() && starts_with(l, "base-commit:")) base_commit = trim(l.substr(12));
+          break;
+        case 'p':
+          if (starts_with(l, "prerequisite-patch-id:")) {
+            if (!prerequisites.empty()) prerequisites += ' ';
+            prerequisites += trim(l.substr(22));
+          }
           break;
         case '@':
           if (starts_with(l, "@@ -") && l.find(" @@") != std::string_view::npos) has_diff = true;
@@ -130,6 +136,7 @@ void scan_body(std::string_view text, std::string_view from_email, core::PatchFa
   }
   facts.change_id = std::move(d.change_id);
   facts.base_commit = std::move(d.base_commit);
+  facts.prerequisites = std::move(d.prerequisites);
   // A patch gives its own trailers; anything else may be a review that gives
   // trailers to the message it answers.
   if (facts.has_diff) facts.own_trailers = convert(commit_trailers(text));

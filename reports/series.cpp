@@ -29,6 +29,18 @@ Totals totals(const core::SeriesVersion& v) {
   return t;
 }
 
+nlohmann::json split_words(const std::string& s) {
+  nlohmann::json a = nlohmann::json::array();
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t sp = s.find(' ', i);
+    if (sp == std::string::npos) sp = s.size();
+    if (sp > i) a.push_back(s.substr(i, sp - i));
+    i = sp + 1;
+  }
+  return a;
+}
+
 nlohmann::json ints(const std::vector<int>& v) {
   nlohmann::json a = nlohmann::json::array();
   for (int i : v) a.push_back(i);
@@ -56,6 +68,7 @@ nlohmann::json series_json(const core::Series& s) {
                         {"rfc", v.rfc},
                         {"resend", v.resend},
                         {"base_commit", v.base_commit.empty() ? nlohmann::json() : nlohmann::json(v.base_commit)},
+                        {"prerequisite_patch_ids", split_words(v.prerequisites)},
                         {"patches", patches}});
   }
   return {{"id", s.id},         {"title", s.title}, {"author", author(s)},

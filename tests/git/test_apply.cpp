@@ -219,4 +219,38 @@ TEST_SUITE("git/apply") {
     CHECK(pairs[0].interdiff.find("++int b(void) { return 4; }") != std::string::npos);
     CHECK(pairs[1].interdiff.empty());
   }
+
+  TEST_CASE("prerequisite-patch-id: the base is the commit that has that patch id") {
+    test::TempDir tmp;
+    const std::string repo = make_repo(tmp);
+    const std::string g = "cd '" + repo + "' && ";
+    // The last three patches, based on master~4 with master~3 as prerequisite.
+    sh(g + "git format-patch -q --base=master~4 --thread --cover-letter --binary -o ../pre master~3..master && "
+           "cat ../pre/*.patch | sed 's/[*][*][*] SUBJECT HERE [*][*][*]/on top/' > ../pre.mbox");
+    core::Store store((tmp / "p.db").string());
+    auto reps = mail::ingest(store, (tmp / "pre.mbox").string(), {});
+    REQUIRE(reps[0].errors.empty());
+    store.rebuild_series();
+    auto all = store.load_series({});
+    REQUIRE(all.size() == 1);
+    const auto& v = all[0].versions.back();
+    CHECK(v.prerequisites == sh(g + "git show master~3 | git patch-id --stable | cut -d' ' -f1"));
+    std::vector<git::PatchInput> patches;
+    for (const auto& p : v.patches) {
+      auto raw = mail::read_raw(store, p.msgid);
+      REQUIRE(raw.raw);
+      auto parts = mail::commit_parts(*raw.raw, p, {});
+      patches.push_back({p.msgid, parts.diff, parts.message, parts.author.value, parts.author.email, parts.date,
+                         parts.tz_minutes});
+    }
+    git::ApplyOptions opts;
+    opts.branch = "seam/on-top";
+    auto r = git::apply_patches(repo, patches, {v.base_commit, v.prerequisites, ""}, opts);
+    CHECK(r.error.empty());
+    CHECK_FALSE(r.failed);
+    CHECK(r.base_reason == "prerequisite-patch-id");
+    CHECK(r.base == sh(g + "git rev-parse master~3"));
+    REQUIRE(r.applied.size() == 3);
+    CHECK(sh(g + "git rev-parse seam/on-top^{tree}") == sh(g + "git rev-parse master^{tree}"));
+  }
 }
