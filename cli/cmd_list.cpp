@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "core/store.hpp"
+#include "mail/parse.hpp"
 #include "reports/ingest.hpp"
 #include "reports/terminal.hpp"
 
@@ -20,6 +21,11 @@ Action add_list(CLI::App& app, Global& g) {
   return [args, &g]() -> int {
     core::Store store(g.db_path());
     auto msgs = store.list_messages(args->limit);
+    if (args->json)
+      for (auto& l : msgs) {
+        l.message.to = mail::parse_address_list(l.message.to_raw);
+        l.message.cc = mail::parse_address_list(l.message.cc_raw);
+      }
     if (args->json) std::cout << reports::dump(reports::messages_json(msgs), 2) << "\n";
     else std::cout << reports::messages_text(msgs, reports::use_color(stdout));
     return 0;

@@ -60,6 +60,8 @@ struct Message {
   // tenth of it. mail::parse_address_list() makes Address lists of them.
   std::string to_raw;
   std::string cc_raw;
+  std::vector<Address> to;  // filled from to_raw/cc_raw when a caller needs them
+  std::vector<Address> cc;
   std::optional<int64_t> date;  // seconds since the epoch, UTC
   int tz_minutes = 0;           // offset east of UTC given in the Date header
   std::string date_raw;         // the header as written

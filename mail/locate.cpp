@@ -39,7 +39,21 @@ RawRead read_raw(core::Store& store, const std::string& msgid) {
       std::string_view slice = data.substr(e.offset, e.length);
       r.raw = looks_like_mbox(slice) ? extract_message(data, e, MboxFormat::mboxrd) : std::string(slice);
     } else if (m->source_kind == "maildir") {
-      r.raw = read_file((std::filesystem::path(m->source) / where).string());
+      namespace fs = std::filesystem;
+      fs::path file = fs::path(m->source) / where;
+      if (!fs::exists(file)) {
+        // Mail clients rename files when flags change (new/x → cur/x:2,S):
+        // find the file by the unique part of its name.
+        const std::string key = fs::path(where).filename().string().substr(0, fs::path(where).filename().string().find(':'));
+        for (const char* sub : {"cur", "new"}) {
+          std::error_code ec;
+          for (fs::directory_iterator it(fs::path(m->source) / sub, ec), end; !ec && it != end; it.increment(ec)) {
+            const std::string name = it->path().filename().string();
+            if (name.substr(0, name.find(':')) == key) file = it->path();
+          }
+        }
+      }
+      r.raw = read_file(file.string());
     } else if (m->source_kind == "public-inbox") {
       git::ObjectReader reader(m->source);
       auto f = reader.read_file(where, "m");

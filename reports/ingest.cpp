@@ -2,7 +2,6 @@
 
 #include <ctime>
 
-#include "mail/parse.hpp"
 #include "reports/terminal.hpp"
 
 namespace seam::reports {
@@ -77,8 +76,8 @@ nlohmann::json messages_json(const std::vector<core::Store::Listed>& msgs) {
   for (const auto& l : msgs) {
     const auto& m = l.message;
     nlohmann::json to = nlohmann::json::array(), cc = nlohmann::json::array();
-    for (const auto& a : mail::parse_address_list(m.to_raw)) to.push_back(core::format_address(a));
-    for (const auto& a : mail::parse_address_list(m.cc_raw)) cc.push_back(core::format_address(a));
+    for (const auto& a : m.to) to.push_back(core::format_address(a));
+    for (const auto& a : m.cc) cc.push_back(core::format_address(a));
     arr.push_back({{"msgid", m.msgid},
                    {"synthetic_id", m.synthetic_id},
                    {"subject", m.subject},

@@ -24,6 +24,7 @@ std::string ingest_text(const std::vector<mail::SourceReport>& reports, bool col
 std::string messages_text(const std::vector<core::Store::Listed>& msgs, bool color);
 
 // Messages for programs: [{"msgid":…,"subject":…,"from":…,"date":ISO-8601|null,…}]
+// (to and cc from Message::to/cc, which the caller fills)
 nlohmann::json messages_json(const std::vector<core::Store::Listed>& msgs);
 
 // ISO-8601 in the sender's own offset, e.g. 2024-03-01T10:00:00+01:00.
