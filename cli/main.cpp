@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   reg(add_am);
   reg(add_apply);
   reg(add_range_diff);
+  reg(add_classify);
   reg(add_mailinfo);
 
   try {

@@ -1,0 +1,124 @@
+// seam classify: the class of every file and hunk of a patch (or series),
+// and the findings of the review rules on its Rust code.
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/patch_review.hpp"
+#include "core/store.hpp"
+#include "mail/files.hpp"
+#include "mail/locate.hpp"
+#include "mail/mbox.hpp"
+#include "mail/parse.hpp"
+#include "reports/ingest.hpp"
+#include "reports/terminal.hpp"
+
+namespace seam::cli {
+
+namespace {
+
+struct Input {
+  std::string msgid, subject, raw;
+};
+
+nlohmann::json finding_json(const core::Finding& f) {
+  auto opt = [](const std::optional<std::string>& s) { return s ? nlohmann::json(*s) : nlohmann::json(); };
+  return {{"rule", f.rule},       {"severity", f.severity}, {"path", f.path},
+          {"line", f.line},       {"end_line", f.end_line}, {"snippet", f.snippet},
+          {"question", f.question}, {"safety_comment", opt(f.safety_comment)},
+          {"safety_state", opt(f.safety_state)}};
+}
+
+}  // namespace
+
+Action add_classify(CLI::App& app, Global& g) {
+  struct Args {
+    std::string what, rules;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* sub = app.add_subcommand(
+      "classify",
+      "Classify every file of a patch (rust, c, c-header, rust-c-glue, build, docs, devicetree, maintainers, "
+      "other) and report what a reviewer of unsafe Rust must check. WHAT is a Message-ID in the store (its "
+      "series' version when it is part of one) or a file: an mbox or a single patch mail");
+  sub->add_option("what", a->what, "Message-ID or file")->required();
+  sub->add_option("--rules", a->rules, "Extra rules folder (*.scm), after the built-in and user ones");
+  sub->add_flag("--json", a->json, "Print JSON (see README)");
+  return [a, &g]() -> int {
+    std::vector<Input> inputs;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(a->what, ec)) {
+      std::string data;
+      try {
+        data = mail::read_file(a->what);
+      } catch (const std::exception& e) {
+        std::cerr << "seam classify: " << e.what() << "\n";
+        return 1;
+      }
+      std::vector<mail::MboxEntry> entries =
+          mail::looks_like_mbox(data) ? mail::split_mbox(data) : std::vector<mail::MboxEntry>{{0, data.size()}};
+      for (const auto& e : entries) {
+        std::string raw = mail::looks_like_mbox(data) ? mail::extract_message(data, e, mail::MboxFormat::mboxrd)
+                                                      : data;
+        auto p = mail::parse_message(raw);
+        if (!p.message) continue;
+        if (!p.message->facts.has_diff) continue;
+        inputs.push_back({p.message->msgid, p.message->subject, std::move(raw)});
+      }
+    } else {
+      core::Store store(g.db_path());
+      std::vector<std::string> ids;
+      if (auto sid = store.series_of(a->what)) {
+        core::Store::SeriesFilter f;
+        f.id = *sid;
+        auto all = store.load_series(f);
+        if (!all.empty() && !all.front().versions.empty()) {
+          // The version the message belongs to, else the newest.
+          const core::SeriesVersion* pick = &all.front().versions.back();
+          for (const auto& v : all.front().versions)
+            for (const auto& p : v.patches)
+              if (p.msgid == a->what) pick = &v;
+          for (const auto& p : pick->patches) ids.push_back(p.msgid);
+        }
+      }
+      if (ids.empty()) ids.push_back(a->what);
+      for (const auto& id : ids) {
+        auto r = mail::read_raw(store, id);
+        if (!r.raw) {
+          std::cerr << "seam classify: " << r.error << "\n";
+          return 1;
+        }
+        auto p = mail::parse_message(*r.raw);
+        inputs.push_back({id, p.message ? p.message->subject : "", std::move(*r.raw)});
+      }
+    }
+    auto rules = core::load_rules(core::rule_dirs(SEAM_RULES_DIR, a->rules));
+    for (const auto& e : rules.errors) std::cerr << "seam classify: rule " << e.where << ": " << e.message << "\n";
+
+    nlohmann::json patches = nlohmann::json::array();
+    std::string text;
+    const bool color = reports::use_color(stdout);
+    for (const auto& in : inputs) {
+      auto review = core::review_patch(core::parse_diff(mail::body_text(in.raw)), rules);
+      nlohmann::json files = nlohmann::json::array(), findings = nlohmann::json::array();
+      text += reports::paint(in.subject, reports::kBold, color) + "\n";
+      for (const auto& f : review.files) {
+        files.push_back({{"path", f.path}, {"class", f.cls}, {"added", f.added}, {"removed", f.removed}});
+        text += "  " + f.cls + std::string(f.cls.size() < 12 ? 12 - f.cls.size() : 1, ' ') + "+" +
+                std::to_string(f.added) + " -" + std::to_string(f.removed) + "  " + f.path + "\n";
+      }
+      for (const auto& f : review.findings) {
+        findings.push_back(finding_json(f));
+        text += "  " + reports::paint(f.rule, f.severity == "high" ? reports::kRed : reports::kYellow, color) + " " +
+                f.path + ":" + std::to_string(f.line) + (f.safety_state ? " [SAFETY " + *f.safety_state + "]" : "") +
+                "\n";
+      }
+      patches.push_back({{"msgid", in.msgid}, {"subject", in.subject}, {"files", files}, {"findings", findings}});
+    }
+    if (a->json) std::cout << reports::dump({{"patches", patches}}, 2) << "\n";
+    else std::cout << text;
+    return rules.errors.empty() ? 0 : 1;
+  };
+}
+
+}  // namespace seam::cli

@@ -1,0 +1,371 @@
+#include "core/rust_rules.hpp"
+
+#include <tree_sitter/api.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+
+extern "C" const TSLanguage* tree_sitter_rust();
+
+namespace seam::core {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct ParserFree {
+  void operator()(TSParser* p) const { ts_parser_delete(p); }
+};
+struct TreeFree {
+  void operator()(TSTree* t) const { ts_tree_delete(t); }
+};
+struct QueryFree {
+  void operator()(TSQuery* q) const { ts_query_delete(q); }
+};
+struct CursorFree {
+  void operator()(TSQueryCursor* c) const { ts_query_cursor_delete(c); }
+};
+using ParserPtr = std::unique_ptr<TSParser, ParserFree>;
+using TreePtr = std::unique_ptr<TSTree, TreeFree>;
+using QueryPtr = std::unique_ptr<TSQuery, QueryFree>;
+using CursorPtr = std::unique_ptr<TSQueryCursor, CursorFree>;
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
+  size_t b = s.find_first_not_of(" \t");
+  return b == std::string::npos ? std::string() : s.substr(b);
+}
+
+QueryPtr compile(const std::string& text, std::string* error, int* error_line) {
+  uint32_t offset = 0;
+  TSQueryError type = TSQueryErrorNone;
+  TSQuery* q = ts_query_new(tree_sitter_rust(), text.data(), static_cast<uint32_t>(text.size()), &offset, &type);
+  if (!q) {
+    static const char* names[] = {"none", "syntax", "node type", "field", "capture", "structure", "language"};
+    *error = std::string("query ") + (type < 7 ? names[type] : "unknown") + " error";
+    *error_line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + std::min<size_t>(offset, text.size()), '\n'));
+  }
+  return QueryPtr(q);
+}
+
+// A rule compiled once per analysis.
+struct Compiled {
+  const Rule* rule;
+  QueryPtr query;
+};
+
+std::string node_text(TSNode n, const std::string& src) {
+  uint32_t b = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  if (b > src.size() || e > src.size() || e < b) return {};
+  return src.substr(b, e - b);
+}
+
+// The text predicates tree-sitter 0.20 leaves to its caller: #eq?, #not-eq?,
+// #match?, #not-match?, #any-of?.
+bool predicates_hold(const TSQuery* q, const TSQueryMatch& m, const std::string& src) {
+  uint32_t steps = 0;
+  const TSQueryPredicateStep* s = ts_query_predicates_for_pattern(q, m.pattern_index, &steps);
+  auto capture_text = [&](uint32_t id) -> std::optional<std::string> {
+    for (uint16_t i = 0; i < m.capture_count; ++i)
+      if (m.captures[i].index == id) return node_text(m.captures[i].node, src);
+    return std::nullopt;
+  };
+  auto str = [&](uint32_t id) {
+    uint32_t len = 0;
+    const char* v = ts_query_string_value_for_id(q, id, &len);
+    return std::string(v, len);
+  };
+  for (uint32_t i = 0; i < steps;) {
+    uint32_t j = i;
+    while (j < steps && s[j].type != TSQueryPredicateStepTypeDone) ++j;
+    if (j > i && s[i].type == TSQueryPredicateStepTypeString) {
+      const std::string op = str(s[i].value_id);
+      if (j - i >= 3 && s[i + 1].type == TSQueryPredicateStepTypeCapture) {
+        auto text = capture_text(s[i + 1].value_id);
+        if (text) {
+          std::vector<std::string> args;
+          for (uint32_t k = i + 2; k < j; ++k)
+            args.push_back(s[k].type == TSQueryPredicateStepTypeString ? str(s[k].value_id)
+                                                                      : capture_text(s[k].value_id).value_or(""));
+          bool ok = true;
+          if (op == "eq?") ok = *text == args[0];
+          else if (op == "not-eq?") ok = *text != args[0];
+          else if (op == "match?") ok = std::regex_search(*text, std::regex(args[0]));
+          else if (op == "not-match?") ok = !std::regex_search(*text, std::regex(args[0]));
+          else if (op == "any-of?") ok = std::find(args.begin(), args.end(), *text) != args.end();
+          if (!ok) return false;
+        }
+      }
+    }
+    i = j + 1;
+  }
+  return true;
+}
+
+// The post-image of one hunk: its context and added lines, with the
+// new-file line of each row and whether the row was added.
+struct Fragment {
+  std::string text;
+  std::vector<int> line;
+  std::vector<bool> added;
+  std::vector<std::string> rows;
+};
+
+Fragment fragment_of(const Hunk& h) {
+  Fragment f;
+  for (const auto& l : h.lines) {
+    if (l.origin == '-') continue;
+    f.text += l.text + "\n";
+    f.line.push_back(l.new_line);
+    f.added.push_back(l.origin == '+');
+    f.rows.push_back(l.text);
+  }
+  return f;
+}
+
+bool is(TSNode n, const char* type) { return !ts_node_is_null(n) && std::string(ts_node_type(n)) == type; }
+bool is_comment(TSNode n) { return is(n, "line_comment") || is(n, "block_comment"); }
+
+// Comments directly above `n` (attributes may sit between), nearest last.
+std::vector<TSNode> comments_above(TSNode n) {
+  std::vector<TSNode> out;
+  for (TSNode p = ts_node_prev_sibling(n); !ts_node_is_null(p); p = ts_node_prev_sibling(p)) {
+    if (is_comment(p)) out.push_back(p);
+    else if (!is(p, "attribute_item")) break;
+  }
+  return out;
+}
+
+struct Justification {
+  std::optional<std::string> comment;
+  std::string state;  // present, missing, outside-context
+};
+
+// Where clippy's undocumented_unsafe_blocks looks for the SAFETY comment: above
+// the block, or above the statement, let, field initializer or argument that
+// holds it.
+Justification safety_of(TSNode n, const Fragment& f, const std::string& src, bool fragment_starts_file) {
+  std::vector<TSNode> candidates{n};
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    if (is(p, "source_file") || is(p, "block") || is(p, "declaration_list")) break;
+    candidates.push_back(p);
+    if (is(p, "let_declaration") || is(p, "expression_statement") || is(p, "field_initializer") ||
+        is(p, "const_item") || is(p, "static_item") || is(p, "impl_item") || is(p, "function_item"))
+      break;
+  }
+  uint32_t top_row = ts_node_start_point(n).row;
+  for (TSNode c : candidates) {
+    for (TSNode comment : comments_above(c)) {
+      std::string text = node_text(comment, src);
+      auto at = text.find("SAFETY:");
+      if (at != std::string::npos) {
+        // A multi-line comment is several line_comment nodes: join them down
+        // from the one that starts with SAFETY.
+        std::string joined;
+        uint32_t row = ts_node_start_point(comment).row;
+        for (uint32_t r = row; r < f.rows.size(); ++r) {
+          std::string t = trim(f.rows[r]);
+          if (t.rfind("//", 0) != 0) break;
+          joined += (joined.empty() ? "" : " ") + trim(t.substr(t.rfind("//", 0) == 0 ? 2 : 0));
+        }
+        return {joined.empty() ? trim(text) : joined, "present"};
+      }
+    }
+    top_row = std::min(top_row, ts_node_start_point(c).row);
+    auto above = comments_above(c);
+    if (!above.empty()) top_row = std::min(top_row, ts_node_start_point(above.back()).row);
+  }
+  // Nothing above within the hunk, and the hunk does not start the file: the
+  // comment may be in lines the patch does not show.
+  if (top_row == 0 && !fragment_starts_file) return {std::nullopt, "outside-context"};
+  return {std::nullopt, "missing"};
+}
+
+bool in_test_code(TSNode n, const std::string& src) {
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    if (is(p, "mod_item")) {
+      TSNode name = ts_node_child_by_field_name(p, "name", 4);
+      std::string t = ts_node_is_null(name) ? "" : node_text(name, src);
+      if (t == "tests" || t == "test") return true;
+    }
+  }
+  return false;
+}
+
+bool unsafe_fn_has_safety_doc(TSNode fn, const std::string& src) {
+  for (TSNode p = ts_node_prev_sibling(fn); !ts_node_is_null(p); p = ts_node_prev_sibling(p)) {
+    if (is_comment(p)) {
+      if (node_text(p, src).find("# Safety") != std::string::npos) return true;
+    } else if (!is(p, "attribute_item")) {
+      break;
+    }
+  }
+  return false;
+}
+
+bool in_trait_impl(TSNode fn) {
+  TSNode list = ts_node_parent(fn);
+  TSNode impl = ts_node_is_null(list) ? list : ts_node_parent(list);
+  return is(impl, "impl_item") && !ts_node_is_null(ts_node_child_by_field_name(impl, "trait", 5));
+}
+
+}  // namespace
+
+std::vector<std::string> rule_dirs(const std::string& builtin, const std::string& extra) {
+  std::vector<std::string> dirs{builtin};
+  fs::path config;
+  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) config = fs::path(x);
+  else if (const char* h = std::getenv("HOME"); h && *h) config = fs::path(h) / ".config";
+  if (!config.empty() && fs::is_directory(config / "seam" / "rules")) dirs.push_back((config / "seam" / "rules").string());
+  if (!extra.empty()) dirs.push_back(extra);
+  return dirs;
+}
+
+RuleSet load_rules(const std::vector<std::string>& dirs) {
+  RuleSet set;
+  for (const auto& dir : dirs) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+      if (it->path().extension() == ".scm") files.push_back(it->path());
+    if (ec) {
+      set.errors.push_back({dir, "cannot read the rules folder: " + ec.message()});
+      continue;
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      std::ifstream in(file);
+      std::ostringstream text;
+      text << in.rdbuf();
+      Rule r;
+      r.file = file.string();
+      r.query = text.str();
+      std::istringstream lines(r.query);
+      for (std::string l; std::getline(lines, l);) {
+        if (l.rfind(";", 0) != 0) break;
+        std::string body = trim(l.substr(l.find_first_not_of(';')));
+        auto colon = body.find(':');
+        if (colon == std::string::npos) continue;
+        std::string key = trim(body.substr(0, colon)), value = trim(body.substr(colon + 1));
+        if (key == "id") r.id = value;
+        else if (key == "severity") r.severity = value;
+        else if (key == "message") r.message = value;
+        else if (key == "question") r.question = value;
+        else if (key == "paths") r.path_prefix = value;
+      }
+      if (r.id.empty()) {
+        set.errors.push_back({r.file + ":1", "no '; id:' line in the rule's header"});
+        continue;
+      }
+      std::string error;
+      int line = 0;
+      if (!compile(r.query, &error, &line)) {
+        set.errors.push_back({r.file + ":" + std::to_string(line), error});
+        continue;
+      }
+      if (r.severity.empty()) r.severity = "info";
+      auto same = std::find_if(set.rules.begin(), set.rules.end(), [&](const Rule& x) { return x.id == r.id; });
+      if (same != set.rules.end()) *same = std::move(r);
+      else set.rules.push_back(std::move(r));
+    }
+  }
+  return set;
+}
+
+std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rules) {
+  std::vector<Finding> out;
+  const std::string path = file.path();
+  if (file.binary || path.size() < 3 || path.compare(path.size() - 3, 3, ".rs") != 0) return out;
+  ParserPtr parser(ts_parser_new());
+  ts_parser_set_language(parser.get(), tree_sitter_rust());
+  std::vector<Compiled> compiled;
+  for (const auto& r : rules.rules) {
+    if (!r.path_prefix.empty() && path.rfind(r.path_prefix, 0) != 0) continue;
+    std::string e;
+    int l = 0;
+    if (auto q = compile(r.query, &e, &l)) compiled.push_back({&r, std::move(q)});
+  }
+  const bool test_file = path.find("/tests/") != std::string::npos || path.rfind("samples/", 0) == 0 ||
+                         path.find("/examples/") != std::string::npos;
+  std::set<std::pair<std::string, int>> seen;
+  for (const auto& h : file.hunks) {
+    Fragment f = fragment_of(h);
+    if (f.rows.empty()) continue;
+    TreePtr tree(ts_parser_parse_string(parser.get(), nullptr, f.text.data(), static_cast<uint32_t>(f.text.size())));
+    if (!tree) continue;
+    TSNode root = ts_tree_root_node(tree.get());
+    const bool starts_file = h.new_start <= 1;
+    for (const auto& c : compiled) {
+      CursorPtr cursor(ts_query_cursor_new());
+      ts_query_cursor_exec(cursor.get(), c.query.get(), root);
+      TSQueryMatch m;
+      while (ts_query_cursor_next_match(cursor.get(), &m)) {
+        if (!predicates_hold(c.query.get(), m, f.text)) continue;
+        std::optional<TSNode> target;
+        for (uint16_t i = 0; i < m.capture_count; ++i) {
+          uint32_t len = 0;
+          const char* name = ts_query_capture_name_for_id(c.query.get(), m.captures[i].index, &len);
+          if (std::string(name, len) == "finding") target = m.captures[i].node;
+        }
+        if (!target && m.capture_count > 0) target = m.captures[0].node;
+        if (!target) continue;
+        const uint32_t r0 = ts_node_start_point(*target).row;
+        uint32_t r1 = ts_node_end_point(*target).row;
+        if (r1 >= f.rows.size()) r1 = static_cast<uint32_t>(f.rows.size() - 1);
+        if (r0 >= f.rows.size()) continue;
+        bool touches = false;
+        for (uint32_t r = r0; r <= r1; ++r) touches = touches || f.added[r];
+        if (!touches) continue;
+        const std::string& id = c.rule->id;
+        const bool panicky = id == "unwrap" || id == "panic";
+        if (panicky && (test_file || in_test_code(*target, f.text))) continue;
+        if (!seen.insert({id, f.line[r0]}).second) continue;
+        Finding fd;
+        fd.rule = id;
+        fd.severity = c.rule->severity;
+        fd.message = c.rule->message;
+        fd.question = c.rule->question;
+        fd.path = path;
+        fd.line = f.line[r0];
+        fd.end_line = f.line[r1];
+        for (uint32_t r = r0; r <= r1 && r < r0 + 8; ++r) fd.snippet += f.rows[r] + "\n";
+        if (id == "unsafe-block" || id == "unsafe-impl" || id == "unsafe-trait") {
+          auto j = safety_of(*target, f, f.text, starts_file);
+          fd.safety_comment = j.comment;
+          fd.safety_state = j.state;
+        } else if (id == "unsafe-fn") {
+          const bool doc = unsafe_fn_has_safety_doc(*target, f.text) || in_trait_impl(*target);
+          fd.safety_state = doc ? "present" : (r0 == 0 && !starts_file ? "outside-context" : "missing");
+        }
+        out.push_back(fd);
+        // A SAFETY comment that justifies nothing is its own finding.
+        if (fd.safety_comment) {
+          std::string why = trim(fd.safety_comment->substr(fd.safety_comment->find("SAFETY:") + 7));
+          std::string upper;
+          for (char ch : why.substr(0, 5)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+          if (why.empty() || upper.rfind("TODO", 0) == 0 || upper.rfind("FIXME", 0) == 0 || upper.rfind("XXX", 0) == 0) {
+            Finding p = fd;
+            p.rule = "safety-placeholder";
+            p.severity = "high";
+            p.message = "SAFETY comment that justifies nothing";
+            p.question = "What makes this unsafe code sound? Replace the placeholder with the argument.";
+            out.push_back(std::move(p));
+          }
+        }
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
+    return a.line != b.line ? a.line < b.line : a.rule < b.rule;
+  });
+  return out;
+}
+
+}  // namespace seam::core

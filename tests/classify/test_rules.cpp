@@ -1,0 +1,232 @@
+// The review rules: each one on code that must trigger it and code that must
+// not, the SAFETY-comment states, broken rule files, and robustness on the
+// real threads.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/classes.hpp"
+#include "core/patch_review.hpp"
+#include "mail/files.hpp"
+#include "mail/mbox.hpp"
+#include "mail/parse.hpp"
+#include "tests/support.hpp"
+
+using namespace seam;
+
+namespace {
+
+const core::RuleSet& builtin() {
+  static core::RuleSet rules = core::load_rules({SEAM_RULES_DIR});
+  return rules;
+}
+
+// A diff adding `added` (lines without '+') to path at line `start`, after
+// the context lines `before`.
+std::string diff_of(const std::string& path, const std::vector<std::string>& before,
+                    const std::vector<std::string>& added, int start = 1) {
+  std::string d = "diff --git a/" + path + " b/" + path + "\n--- a/" + path + "\n+++ b/" + path + "\n";
+  d += "@@ -" + std::to_string(start) + "," + std::to_string(before.size()) + " +" + std::to_string(start) + "," +
+       std::to_string(before.size() + added.size()) + " @@\n";
+  for (const auto& l : before) d += " " + l + "\n";
+  for (const auto& l : added) d += "+" + l + "\n";
+  return d;
+}
+
+std::vector<core::Finding> run(const std::string& diff) {
+  return core::review_patch(core::parse_diff(diff), builtin()).findings;
+}
+
+int count(const std::vector<core::Finding>& fs, const std::string& rule) {
+  int n = 0;
+  for (const auto& f : fs) n += f.rule == rule;
+  return n;
+}
+
+const core::Finding* first(const std::vector<core::Finding>& fs, const std::string& rule) {
+  for (const auto& f : fs)
+    if (f.rule == rule) return &f;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_SUITE("classify") {
+  TEST_CASE("paths are classified") {
+    CHECK(core::classify_path("rust/kernel/pci.rs") == "rust");
+    CHECK(core::classify_path("drivers/gpu/nova/regs.rs") == "rust");
+    CHECK(core::classify_path("rust/helpers/pci.c") == "rust-c-glue");
+    CHECK(core::classify_path("rust/bindings/bindings_helper.h") == "rust-c-glue");
+    CHECK(core::classify_path("rust/uapi/uapi_helper.h") == "rust-c-glue");
+    CHECK(core::classify_path("drivers/pci/probe.c") == "c");
+    CHECK(core::classify_path("include/linux/pci.h") == "c-header");
+    CHECK(core::classify_path("drivers/pci/Kconfig") == "build");
+    CHECK(core::classify_path("rust/Makefile") == "build");
+    CHECK(core::classify_path("scripts/Makefile.build") == "build");
+    CHECK(core::classify_path("Documentation/rust/testing.rst") == "docs");
+    CHECK(core::classify_path("Documentation/devicetree/bindings/pci/x.yaml") == "devicetree");
+    CHECK(core::classify_path("arch/arm64/boot/dts/x.dtsi") == "devicetree");
+    CHECK(core::classify_path("MAINTAINERS") == "maintainers");
+    CHECK(core::classify_path("tools/x.py") == "other");
+  }
+
+  TEST_CASE("the built-in rules all load") {
+    CHECK(builtin().errors.empty());
+    CHECK(builtin().rules.size() >= 16);
+  }
+
+  TEST_CASE("unsafe-block: present, missing, outside-context, placeholder") {
+    auto present = run(diff_of("rust/kernel/a.rs", {"fn f(p: *const u8) -> u8 {"},
+                               {"    // SAFETY: the caller passes a valid pointer,", "    // checked in `new`.",
+                                "    unsafe { *p }", "}"}));
+    REQUIRE(first(present, "unsafe-block"));
+    CHECK(*first(present, "unsafe-block")->safety_state == "present");
+    CHECK(first(present, "unsafe-block")->safety_comment->find("checked in `new`") != std::string::npos);
+    CHECK(first(present, "unsafe-block")->line == 4);
+
+    auto let = run(diff_of("rust/kernel/a.rs", {"fn f(p: *const u8) -> u8 {"},
+                           {"    // SAFETY: valid by the type invariant.", "    #[allow(unused)]",
+                            "    let v = unsafe { *p };", "    v", "}"}));
+    CHECK(*first(let, "unsafe-block")->safety_state == "present");
+
+    auto missing = run(diff_of("rust/kernel/a.rs", {"fn f(p: *const u8) -> u8 {", "    let x = 1;"},
+                               {"    unsafe { *p }", "}"}));
+    CHECK(*first(missing, "unsafe-block")->safety_state == "missing");
+
+    // The block is the first line the hunk shows, far into the file: the
+    // comment may be just above, out of sight.
+    auto outside = run(diff_of("rust/kernel/a.rs", {}, {"    unsafe { bindings::f() };"}, 40));
+    CHECK(*first(outside, "unsafe-block")->safety_state == "outside-context");
+
+    auto todo = run(diff_of("rust/kernel/a.rs", {"fn f() {"}, {"    // SAFETY: TODO", "    unsafe { g() };", "}"}));
+    CHECK(count(todo, "safety-placeholder") == 1);
+    auto empty = run(diff_of("rust/kernel/a.rs", {"fn f() {"}, {"    // SAFETY:", "    unsafe { g() };", "}"}));
+    CHECK(count(empty, "safety-placeholder") == 1);
+    CHECK(count(present, "safety-placeholder") == 0);
+
+    // Unchanged context is not reported.
+    auto context_only = run(diff_of("rust/kernel/a.rs", {"fn f() {", "    unsafe { g() };", "}"}, {"// more"}));
+    CHECK(count(context_only, "unsafe-block") == 0);
+  }
+
+  TEST_CASE("unsafe fn, impl, trait") {
+    auto documented = run(diff_of("rust/kernel/a.rs", {},
+                                  {"/// Does it.", "///", "/// # Safety", "///", "/// `p` is valid.",
+                                   "pub unsafe fn f(p: *const u8) {}"}));
+    CHECK(*first(documented, "unsafe-fn")->safety_state == "present");
+    auto undocumented = run(diff_of("rust/kernel/a.rs", {}, {"/// Does it.", "pub unsafe fn f(p: *const u8) {}"}));
+    CHECK(*first(undocumented, "unsafe-fn")->safety_state == "missing");
+    auto trait_method = run(diff_of("rust/kernel/a.rs", {}, {"impl Foo for Bar {", "    unsafe fn f(&self) {}", "}"}));
+    CHECK(*first(trait_method, "unsafe-fn")->safety_state == "present");
+    CHECK(count(run(diff_of("rust/kernel/a.rs", {}, {"fn safe() {}"})), "unsafe-fn") == 0);
+
+    auto impls = run(diff_of("rust/kernel/a.rs", {},
+                             {"// SAFETY: all access goes through a lock.", "unsafe impl Sync for T {}", "",
+                              "unsafe impl Send for T {}", "impl Clone for T { fn clone(&self) -> T { T } }",
+                              "pub unsafe trait Backend {}", "pub trait Safe {}"}));
+    CHECK(count(impls, "unsafe-impl") == 2);
+    CHECK(*first(impls, "unsafe-impl")->safety_state == "present");
+    CHECK(count(impls, "unsafe-trait") == 1);
+  }
+
+  TEST_CASE("the Rust/C boundary") {
+    auto b = run(diff_of("drivers/x/y.rs", {},
+                         {"fn f() {", "    unsafe { bindings::pci_enable_device(p) };",
+                          "    unsafe { kernel::bindings::foo() };", "    other::call();", "}",
+                          "extern \"C\" { fn c_side(); }", "#[no_mangle]", "pub extern \"C\" fn from_c() {}",
+                          "#[repr(C)]", "struct A { x: u32 }", "#[repr(transparent)]", "struct B(Opaque<bindings::dev>);",
+                          "#[repr(u8)]", "enum E { X }"}));
+    CHECK(count(b, "bindings-call") == 2);
+    CHECK(count(b, "extern-c") == 2);
+    CHECK(count(b, "export-symbol") == 1);
+    CHECK(count(b, "repr-c") == 2);
+    CHECK(count(b, "opaque") == 1);
+    CHECK(count(b, "kernel-pub-item") == 0);  // not under rust/kernel/
+    auto k = run(diff_of("rust/kernel/x.rs", {}, {"pub fn api() {}", "fn private() {}", "pub struct S;"}));
+    CHECK(count(k, "kernel-pub-item") == 2);
+    auto glue = run(diff_of("rust/helpers/x.c", {}, {"int rust_helper_x(void) { return x(); }"}));
+    CHECK(count(glue, "rust-c-glue") == 1);
+    CHECK(run(diff_of("drivers/x.c", {}, {"int x(void) { return 0; }"})).empty());
+  }
+
+  TEST_CASE("pointers, ownership, panics, lints, invariants") {
+    auto p = run(diff_of("rust/kernel/a.rs", {},
+                         {"fn f(a: &A) {", "    let p = a as *const A as *mut u8;", "    let q = a as u32;",
+                          "    let b = unsafe { KBox::from_raw(p) };", "    let r = KBox::into_raw(b);",
+                          "    let t: u32 = unsafe { core::mem::transmute(x) };", "    core::mem::forget(y);",
+                          "    let v = x.unwrap();", "    let w = x.expect(\"no\");", "    let z = x.unwrap_or(0);",
+                          "    panic!(\"no\");", "    todo!();", "    // INVARIANT: `len` counts the items.",
+                          "    Self { len: 0 }", "}", "#[allow(dead_code)]", "#[expect(dead_code)]", "fn g() {}"}));
+    CHECK(count(p, "pointer-cast") == 1);
+    CHECK(count(p, "raw-ownership") == 4);
+    CHECK(count(p, "unwrap") == 2);
+    CHECK(count(p, "panic") == 2);
+    CHECK(count(p, "invariant") == 1);
+    CHECK(count(p, "allow-lint") == 1);
+    // Tests and samples may unwrap and panic.
+    auto t = run(diff_of("rust/kernel/a.rs", {}, {"#[cfg(test)]", "mod tests {", "    fn t() { x.unwrap(); panic!(); }", "}"}));
+    CHECK(count(t, "unwrap") == 0);
+    CHECK(count(t, "panic") == 0);
+    CHECK(count(run(diff_of("samples/rust/s.rs", {}, {"fn t() { x.unwrap(); }"})), "unwrap") == 0);
+  }
+
+  TEST_CASE("a broken rule file is reported with its line; the others still load") {
+    test::TempDir tmp;
+    std::ofstream(tmp / "bad.scm") << "; id: bad\n; severity: low\n\n(unsafe_block\n  (no_such_node)) @finding\n";
+    std::ofstream(tmp / "good.scm") << "; id: my-rule\n(unsafe_block) @finding\n";
+    std::ofstream(tmp / "noid.scm") << "(unsafe_block) @finding\n";
+    auto set = core::load_rules({SEAM_RULES_DIR, tmp.path().string()});
+    REQUIRE(set.errors.size() == 2);
+    CHECK(set.errors[0].where == (tmp / "bad.scm").string() + ":5");
+    CHECK(set.errors[1].where == (tmp / "noid.scm").string() + ":1");
+    CHECK(set.rules.size() == builtin().rules.size() + 1);
+  }
+
+  TEST_CASE("the sample series: every unsafe block, SAFETY comment and boundary call") {
+    auto data = mail::read_file(test::data("sample/rust-counter-v2.mbox").string());
+    auto entries = mail::split_mbox(data);
+    REQUIRE(entries.size() == 5);
+    auto raw = mail::extract_message(data, entries[2], mail::MboxFormat::mboxrd);
+    auto r = core::review_patch(core::parse_diff(mail::body_text(raw)), builtin());
+    REQUIRE(r.files.size() == 1);
+    CHECK(r.files[0].cls == "rust");
+    CHECK(r.files[0].added == 64);
+    // Counted by hand: four unsafe blocks (lines 28, 34, 39, 45), of which
+    // 39 has no SAFETY comment and 45 a placeholder; two calls into bindings::.
+    CHECK(count(r.findings, "unsafe-block") == 4);
+    std::string states;
+    for (const auto& f : r.findings)
+      if (f.rule == "unsafe-block") states += std::to_string(f.line) + ":" + *f.safety_state + " ";
+    CHECK(states == "28:present 34:present 39:missing 45:present ");
+    CHECK(count(r.findings, "safety-placeholder") == 1);
+    CHECK(count(r.findings, "bindings-call") == 2);
+    CHECK(count(r.findings, "unsafe-impl") == 2);
+    CHECK(count(r.findings, "unsafe-fn") == 1);
+    CHECK(count(r.findings, "unwrap") == 1);
+    CHECK(count(r.findings, "allow-lint") == 1);
+  }
+
+  TEST_CASE("no crash and sane lines on every patch of every corpus thread") {
+    auto dir = test::shared("corpus/threads");
+    SEAM_SKIP_UNLESS(!dir.empty(), "../shared/corpus/threads is absent");
+    int patches = 0, findings = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      auto data = mail::read_file(e.path().string());
+      for (const auto& m : mail::split_mbox(data)) {
+        auto raw = mail::extract_message(data, m, mail::MboxFormat::mboxrd);
+        auto files = core::parse_diff(mail::body_text(raw));
+        if (files.empty()) continue;
+        ++patches;
+        auto r = core::review_patch(files, builtin());
+        for (const auto& f : r.findings) {
+          CHECK(f.line >= 1);
+          CHECK(f.end_line >= f.line);
+          ++findings;
+        }
+      }
+    }
+    CHECK(patches > 50);
+    CHECK(findings > 100);
+  }
+}
