@@ -279,6 +279,10 @@ RuleSet load_rules(const std::vector<std::string>& dirs) {
   return set;
 }
 
+void scan_macro_bodies(TSNode node, const Fragment& f, const std::string& src, const Rule& rule, bool starts_file,
+                       const std::string& path, std::set<std::pair<std::string, int>>& seen,
+                       std::vector<Finding>& out);
+
 std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rules) {
   std::vector<Finding> out;
   const std::string path = file.path();
@@ -302,6 +306,20 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
     if (!tree) continue;
     TSNode root = ts_tree_root_node(tree.get());
     const bool starts_file = h.new_start <= 1;
+    for (const auto& c : compiled)
+      if (c.rule->id == "unsafe-block") {
+        // Only inside macro definitions and invocations: elsewhere the query sees the blocks.
+        std::vector<TSNode> stack{root};
+        while (!stack.empty()) {
+          TSNode n = stack.back();
+          stack.pop_back();
+          if (is(n, "macro_definition") || is(n, "macro_invocation")) {
+            scan_macro_bodies(n, f, f.text, *c.rule, starts_file, path, seen, out);
+            continue;
+          }
+          for (uint32_t i = 0; i < ts_node_child_count(n); ++i) stack.push_back(ts_node_child(n, i));
+        }
+      }
     for (const auto& c : compiled) {
       CursorPtr cursor(ts_query_cursor_new());
       ts_query_cursor_exec(cursor.get(), c.query.get(), root);
@@ -366,6 +384,50 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
     return a.line != b.line ? a.line < b.line : a.rule < b.rule;
   });
   return out;
+}
+
+void scan_macro_bodies(TSNode node, const Fragment& f, const std::string& src, const Rule& rule, bool starts_file,
+                       const std::string& path, std::set<std::pair<std::string, int>>& seen,
+                       std::vector<Finding>& out) {
+  // macro_rules! bodies stay token trees to tree-sitter: an `unsafe` token
+  // followed by a `{…}` tree is an unsafe block all the same.
+  const uint32_t n = ts_node_child_count(node);
+  for (uint32_t i = 0; i < n; ++i) {
+    TSNode c = ts_node_child(node, i);
+    if ((is(c, "identifier") || is(c, "unsafe")) && node_text(c, src) == "unsafe") {
+      TSNode next = ts_node_next_sibling(c);
+      if (is(next, "token_tree") && node_text(next, src).rfind("{", 0) == 0) {
+        const uint32_t r0 = ts_node_start_point(c).row;
+        uint32_t r1 = std::min<uint32_t>(ts_node_end_point(next).row, static_cast<uint32_t>(f.rows.size() - 1));
+        bool touches = false;
+        for (uint32_t r = r0; r <= r1 && r < f.rows.size(); ++r) touches = touches || f.added[r];
+        if (touches && r0 < f.rows.size() && seen.insert({rule.id, f.line[r0]}).second) {
+          Finding fd;
+          fd.rule = rule.id;
+          fd.severity = rule.severity;
+          fd.message = rule.message + " (in a macro body)";
+          fd.question = rule.question;
+          fd.path = path;
+          fd.line = f.line[r0];
+          fd.end_line = f.line[r1];
+          for (uint32_t r = r0; r <= r1 && r < r0 + 8; ++r) fd.snippet += f.rows[r] + "\n";
+          // The comment lines right above, in the macro's text.
+          std::string comment;
+          uint32_t r = r0;
+          while (r > 0 && trim(f.rows[r - 1]).rfind("//", 0) == 0) --r;
+          for (uint32_t k = r; k < r0; ++k) comment += (comment.empty() ? "" : " ") + trim(trim(f.rows[k]).substr(2));
+          if (comment.find("SAFETY:") != std::string::npos) {
+            fd.safety_comment = comment.substr(comment.find("SAFETY:"));
+            fd.safety_state = "present";
+          } else {
+            fd.safety_state = (r == 0 && !starts_file) ? "outside-context" : "missing";
+          }
+          out.push_back(std::move(fd));
+        }
+      }
+    }
+    if (ts_node_child_count(c) > 0) scan_macro_bodies(c, f, src, rule, starts_file, path, seen, out);
+  }
 }
 
 }  // namespace seam::core

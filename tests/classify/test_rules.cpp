@@ -110,6 +110,18 @@ TEST_SUITE("classify") {
     CHECK(count(context_only, "unsafe-block") == 0);
   }
 
+  TEST_CASE("unsafe blocks inside macro_rules! bodies") {
+    auto m = run(diff_of("rust/kernel/m.rs", {},
+                         {"macro_rules! read_reg {", "    ($p:expr) => {{", "        // SAFETY: `$p` is a mapped register.",
+                          "        unsafe { bindings::readl($p) }", "    }};", "}", "macro_rules! bad {",
+                          "    () => { unsafe { f() } };", "}"}));
+    REQUIRE(count(m, "unsafe-block") == 2);
+    std::string states;
+    for (const auto& f : m)
+      if (f.rule == "unsafe-block") states += std::to_string(f.line) + ":" + *f.safety_state + " ";
+    CHECK(states == "4:present 8:missing ");
+  }
+
   TEST_CASE("unsafe fn, impl, trait") {
     auto documented = run(diff_of("rust/kernel/a.rs", {},
                                   {"/// Does it.", "///", "/// # Safety", "///", "/// `p` is valid.",
