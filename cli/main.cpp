@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   reg(add_apply);
   reg(add_range_diff);
   reg(add_classify);
+  reg(add_checklist);
   reg(add_mailinfo);
 
   try {

@@ -9,3 +9,6 @@ cmake --build build -j2
 db=$(mktemp -d)/seam.db
 build/cli/seam --db "$db" ingest tests/data/sample/rust-counter-v2.mbox
 build/cli/seam --db "$db" list
+build/cli/seam --db "$db" series
+# seam's main job: the review checklist of the series (any of its message-ids works).
+build/cli/seam --db "$db" checklist 20251103-counter-v2-0-ada@example.org --format text

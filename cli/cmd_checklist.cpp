@@ -1,0 +1,71 @@
+// seam checklist: the review checklist of a whole series.
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/series_input.hpp"
+#include "core/hunks.hpp"
+#include "mail/locate.hpp"
+#include "mail/parse.hpp"
+#include "reports/checklist.hpp"
+#include "reports/ingest.hpp"
+#include "reports/terminal.hpp"
+
+namespace seam::cli {
+
+Action add_checklist(CLI::App& app, Global& g) {
+  struct Args {
+    std::string key, format = "md", out, rules;
+    int version = 0;
+  };
+  auto a = std::make_shared<Args>();
+  auto* sub = app.add_subcommand("checklist",
+                                 "The review checklist of a series: summary, then per patch every unsafe block, "
+                                 "SAFETY comment and Rust/C boundary crossing as a checkbox with its question");
+  sub->add_option("what", a->key, "Message-ID (any message of the series) or series id")->required();
+  sub->add_option("--version", a->version, "Which version (default: the newest)");
+  sub->add_option("--format", a->format, "md (default), text or json")->check(CLI::IsMember({"md", "text", "json"}));
+  sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output");
+  sub->add_option("--rules", a->rules, "Extra rules folder (*.scm)");
+  return [a, &g]() -> int {
+    core::Store store(g.db_path());
+    auto series = find_series(store, a->key, "checklist");
+    if (!series) return 1;
+    const core::SeriesVersion* v = find_version(*series, a->version, "checklist");
+    if (!v) return 1;
+    auto rules = core::load_rules(core::rule_dirs(SEAM_RULES_DIR, a->rules));
+    for (const auto& e : rules.errors) std::cerr << "seam checklist: rule " << e.where << ": " << e.message << "\n";
+    reports::Checklist c;
+    c.title = series->title;
+    c.series_id = series->id;
+    c.author = series->author_name.empty() ? series->author_email : series->author_name;
+    c.version = v->version;
+    c.expected = v->expected;
+    for (const auto& p : v->patches) {
+      auto raw = mail::read_raw(store, p.msgid);
+      if (!raw.raw) {
+        std::cerr << "seam checklist: " << raw.error << "\n";
+        return 1;
+      }
+      c.patches.push_back({p.index, p.msgid, p.subject,
+                           core::review_patch(core::parse_diff(mail::body_text(*raw.raw)), rules)});
+    }
+    std::string text;
+    if (a->format == "json") text = reports::dump(reports::checklist_json(c), 2) + "\n";
+    else if (a->format == "text") text = reports::checklist_text(c, a->out.empty() && reports::use_color(stdout));
+    else text = reports::checklist_markdown(c);
+    if (a->out.empty()) {
+      std::cout << text;
+    } else {
+      std::ofstream out(a->out, std::ios::binary);
+      out << text;
+      if (!out) {
+        std::cerr << "seam checklist: cannot write " << a->out << "\n";
+        return 1;
+      }
+    }
+    return 0;
+  };
+}
+
+}  // namespace seam::cli

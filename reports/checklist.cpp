@@ -1,0 +1,182 @@
+#include "reports/checklist.hpp"
+
+#include <map>
+
+#include "reports/terminal.hpp"
+
+namespace seam::reports {
+
+namespace {
+
+// The kinds findings are grouped by, in the order a reviewer should read them.
+const char* group_of(const std::string& rule) {
+  static const std::map<std::string, const char*> groups = {
+      {"unsafe-block", "Unsafe code"},     {"safety-placeholder", "Unsafe code"}, {"unsafe-fn", "Unsafe code"},
+      {"unsafe-impl", "Unsafe code"},      {"unsafe-trait", "Unsafe code"},       {"bindings-call", "Rust/C boundary"},
+      {"extern-c", "Rust/C boundary"},     {"export-symbol", "Rust/C boundary"},  {"repr-c", "Rust/C boundary"},
+      {"opaque", "Rust/C boundary"},       {"rust-c-glue", "Rust/C boundary"},    {"kernel-pub-item", "New kernel API"},
+      {"pointer-cast", "Pointers and ownership"}, {"raw-ownership", "Pointers and ownership"},
+      {"unwrap", "Panics"},                {"panic", "Panics"},                   {"allow-lint", "Lints and invariants"},
+      {"invariant", "Lints and invariants"}};
+  auto it = groups.find(rule);
+  return it == groups.end() ? "Other rules" : it->second;
+}
+const std::vector<std::string> kGroupOrder = {"Unsafe code", "Rust/C boundary", "Pointers and ownership", "Panics",
+                                              "New kernel API", "Lints and invariants", "Other rules"};
+
+struct Summary {
+  std::map<std::string, std::pair<int, int>> by_class;  // added, removed
+  int total = 0, unsafe_blocks = 0, without_safety = 0, outside = 0, placeholders = 0, boundary = 0;
+};
+
+Summary summarize(const Checklist& c) {
+  Summary s;
+  for (const auto& p : c.patches) {
+    for (const auto& f : p.review.files) {
+      auto& v = s.by_class[f.cls];
+      v.first += f.added;
+      v.second += f.removed;
+      s.total += f.added + f.removed;
+    }
+    for (const auto& f : p.review.findings) {
+      if (f.rule == "unsafe-block") {
+        ++s.unsafe_blocks;
+        if (f.safety_state && *f.safety_state == "missing") ++s.without_safety;
+        if (f.safety_state && *f.safety_state == "outside-context") ++s.outside;
+      }
+      if (f.rule == "safety-placeholder") ++s.placeholders;
+      if (std::string(group_of(f.rule)) == "Rust/C boundary") ++s.boundary;
+    }
+  }
+  return s;
+}
+
+std::string percent(int part, int total) {
+  if (total == 0) return "0%";
+  return std::to_string((part * 100 + total / 2) / total) + "%";
+}
+
+// Backticks in a snippet cannot close our fence if the fence is longer.
+std::string fence_for(const std::string& text) {
+  std::string fence = "```";
+  while (text.find(fence) != std::string::npos) fence += '`';
+  return fence;
+}
+
+// Mail text in Markdown prose: characters that would make markup are escaped.
+std::string md_escape(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    if (std::string("\\`*_{}[]<>#|!").find(ch) != std::string::npos) out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+std::string safety_line(const core::Finding& f) {
+  if (!f.safety_state) return {};
+  if (*f.safety_state == "present")
+    return f.rule == "unsafe-fn" ? "`# Safety` section present (or inherited from the trait)"
+                                 : f.safety_comment.value_or("SAFETY comment present");
+  if (*f.safety_state == "missing") return f.rule == "unsafe-fn" ? "no `# Safety` section" : "no SAFETY comment";
+  return "SAFETY comment not visible in the patch's context";
+}
+
+}  // namespace
+
+std::string checklist_markdown(const Checklist& c) {
+  const Summary s = summarize(c);
+  std::string out = "# Review checklist: " + md_escape(c.title) + " (v" + std::to_string(c.version) + ")\n\n";
+  out += "Series `" + c.series_id + "` by " + md_escape(c.author) + ", " + std::to_string(c.patches.size()) + "/" +
+         std::to_string(c.expected) + " patches.\n\n## Summary\n\n| class | added | removed | share |\n| --- | ---: | ---: | ---: |\n";
+  for (const auto& [cls, v] : s.by_class)
+    out += "| " + cls + " | " + std::to_string(v.first) + " | " + std::to_string(v.second) + " | " +
+           percent(v.first + v.second, s.total) + " |\n";
+  out += "\n- unsafe blocks: " + std::to_string(s.unsafe_blocks) + " (" + std::to_string(s.without_safety) +
+         " without a SAFETY comment, " + std::to_string(s.outside) + " whose comment the patch does not show, " +
+         std::to_string(s.placeholders) + " placeholder comments)\n";
+  out += "- Rust/C boundary crossings: " + std::to_string(s.boundary) + "\n";
+  for (const auto& p : c.patches) {
+    out += "\n## [" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + md_escape(p.subject) + "\n\n";
+    out += "Message-ID: `" + p.msgid + "`\n";
+    if (p.review.findings.empty()) out += "\nNothing for the rules to flag.\n";
+    for (const auto& g : kGroupOrder) {
+      bool header = false;
+      for (const auto& f : p.review.findings) {
+        if (group_of(f.rule) != g) continue;
+        if (!header) out += "\n### " + g + "\n\n";
+        header = true;
+        out += "- [ ] `" + f.path + ":" + std::to_string(f.line) +
+               (f.end_line > f.line ? "-" + std::to_string(f.end_line) : "") + "` " + md_escape(f.message) +
+               " (`" + f.rule + "`, " + f.severity + ")\n";
+        const std::string fence = fence_for(f.snippet);
+        out += "  " + fence + (f.path.size() > 3 && f.path.substr(f.path.size() - 3) == ".rs" ? "rust" : "c") + "\n";
+        size_t i = 0;
+        while (i < f.snippet.size()) {
+          size_t nl = f.snippet.find('\n', i);
+          out += "  " + f.snippet.substr(i, (nl == std::string::npos ? f.snippet.size() : nl) - i) + "\n";
+          if (nl == std::string::npos) break;
+          i = nl + 1;
+        }
+        out += "  " + fence + "\n";
+        if (auto sl = safety_line(f); !sl.empty()) out += "  " + md_escape(sl) + "\n";
+        out += "  **Check:** " + md_escape(f.question) + "\n";
+      }
+    }
+  }
+  return out;
+}
+
+std::string checklist_text(const Checklist& c, bool color) {
+  const Summary s = summarize(c);
+  std::string out = paint(c.title + " (v" + std::to_string(c.version) + ")", kBold, color) + "\n";
+  for (const auto& [cls, v] : s.by_class)
+    out += "  " + cls + ": +" + std::to_string(v.first) + " -" + std::to_string(v.second) + " (" +
+           percent(v.first + v.second, s.total) + ")\n";
+  out += "  unsafe blocks " + std::to_string(s.unsafe_blocks) + ", " +
+         paint(std::to_string(s.without_safety) + " without SAFETY", s.without_safety ? kRed : kDim, color) +
+         ", boundary crossings " + std::to_string(s.boundary) + "\n";
+  for (const auto& p : c.patches) {
+    out += "\n" + paint("[" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + p.subject, kBold, color) + "\n";
+    for (const auto& g : kGroupOrder)
+      for (const auto& f : p.review.findings) {
+        if (group_of(f.rule) != g) continue;
+        out += "  [ ] " + paint(f.path + ":" + std::to_string(f.line), kDim, color) + " " +
+               paint(f.message, f.severity == "high" ? kRed : kYellow, color) + "\n";
+        if (auto sl = safety_line(f); !sl.empty()) out += "      " + sl + "\n";
+        out += "      " + f.question + "\n";
+      }
+  }
+  return out;
+}
+
+nlohmann::json checklist_json(const Checklist& c) {
+  const Summary s = summarize(c);
+  nlohmann::json classes = nlohmann::json::object();
+  for (const auto& [cls, v] : s.by_class) classes[cls] = {{"added", v.first}, {"removed", v.second}};
+  nlohmann::json patches = nlohmann::json::array();
+  for (const auto& p : c.patches) {
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& f : p.review.findings) {
+      auto opt = [](const std::optional<std::string>& x) { return x ? nlohmann::json(*x) : nlohmann::json(); };
+      findings.push_back({{"rule", f.rule}, {"group", group_of(f.rule)}, {"severity", f.severity},
+                          {"path", f.path}, {"line", f.line}, {"end_line", f.end_line}, {"snippet", f.snippet},
+                          {"question", f.question}, {"safety_comment", opt(f.safety_comment)},
+                          {"safety_state", opt(f.safety_state)}});
+    }
+    patches.push_back({{"index", p.index}, {"msgid", p.msgid}, {"subject", p.subject}, {"findings", findings}});
+  }
+  return {{"series", c.series_id},
+          {"title", c.title},
+          {"version", c.version},
+          {"summary",
+           {{"classes", classes},
+            {"unsafe_blocks", s.unsafe_blocks},
+            {"without_safety", s.without_safety},
+            {"safety_outside_context", s.outside},
+            {"safety_placeholders", s.placeholders},
+            {"boundary_crossings", s.boundary}}},
+          {"patches", patches}};
+}
+
+}  // namespace seam::reports
