@@ -55,16 +55,44 @@ QueryPtr compile(const std::string& text, std::string* error, int* error_line) {
   return QueryPtr(q);
 }
 
-// A rule compiled once per analysis.
-struct Compiled {
-  const Rule* rule;
+// All rules that apply to a file as one query, so that the tree is walked
+// once per hunk instead of once per rule. Each pattern remembers the position
+// of its rule among the applicable ones (the same text means the same rules
+// in the same order, whichever RuleSet they now live in).
+struct Combined {
   QueryPtr query;
+  std::vector<size_t> rule_of_pattern;
 };
+
+const Combined& combined_for(const std::vector<const Rule*>& applicable) {
+  thread_local std::map<std::string, Combined> cache;
+  std::string text;
+  for (const Rule* r : applicable) text += r->query + "\n";
+  auto it = cache.find(text);
+  if (it != cache.end()) return it->second;
+  Combined c;
+  std::string error;
+  int line = 0;
+  c.query = compile(text, &error, &line);
+  if (c.query)
+    for (size_t k = 0; k < applicable.size(); ++k)
+      for (uint32_t i = 0; i < ts_query_pattern_count(applicable[k]->compiled.get()); ++i)
+        c.rule_of_pattern.push_back(k);
+  return cache.emplace(std::move(text), std::move(c)).first->second;
+}
 
 std::string node_text(TSNode n, const std::string& src) {
   uint32_t b = ts_node_start_byte(n), e = ts_node_end_byte(n);
   if (b > src.size() || e > src.size() || e < b) return {};
   return src.substr(b, e - b);
+}
+
+// Compiling a std::regex costs far more than matching it: keep each pattern.
+const std::regex& cached_regex(const std::string& pattern) {
+  thread_local std::map<std::string, std::regex> cache;
+  auto it = cache.find(pattern);
+  if (it == cache.end()) it = cache.emplace(pattern, std::regex(pattern)).first;
+  return it->second;
 }
 
 // The text predicates tree-sitter 0.20 leaves to its caller: #eq?, #not-eq?,
@@ -97,8 +125,8 @@ bool predicates_hold(const TSQuery* q, const TSQueryMatch& m, const std::string&
           bool ok = true;
           if (op == "eq?") ok = *text == args[0];
           else if (op == "not-eq?") ok = *text != args[0];
-          else if (op == "match?") ok = std::regex_search(*text, std::regex(args[0]));
-          else if (op == "not-match?") ok = !std::regex_search(*text, std::regex(args[0]));
+          else if (op == "match?") ok = std::regex_search(*text, cached_regex(args[0]));
+          else if (op == "not-match?") ok = !std::regex_search(*text, cached_regex(args[0]));
           else if (op == "any-of?") ok = std::find(args.begin(), args.end(), *text) != args.end();
           if (!ok) return false;
         }
@@ -266,10 +294,14 @@ RuleSet load_rules(const std::vector<std::string>& dirs) {
       }
       std::string error;
       int line = 0;
-      if (!compile(r.query, &error, &line)) {
+      QueryPtr q = compile(r.query, &error, &line);
+      if (!q) {
         set.errors.push_back({r.file + ":" + std::to_string(line), error});
         continue;
       }
+      r.compiled = std::shared_ptr<const TSQuery>(q.release(), [](const TSQuery* x) {
+        ts_query_delete(const_cast<TSQuery*>(x));
+      });
       if (r.severity.empty()) r.severity = "info";
       auto same = std::find_if(set.rules.begin(), set.rules.end(), [&](const Rule& x) { return x.id == r.id; });
       if (same != set.rules.end()) *same = std::move(r);
@@ -289,13 +321,16 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
   if (file.binary || path.size() < 3 || path.compare(path.size() - 3, 3, ".rs") != 0) return out;
   ParserPtr parser(ts_parser_new());
   ts_parser_set_language(parser.get(), tree_sitter_rust());
-  std::vector<Compiled> compiled;
+  std::vector<const Rule*> applicable;
+  const Rule* unsafe_rule = nullptr;
   for (const auto& r : rules.rules) {
     if (!r.path_prefix.empty() && path.rfind(r.path_prefix, 0) != 0) continue;
-    std::string e;
-    int l = 0;
-    if (auto q = compile(r.query, &e, &l)) compiled.push_back({&r, std::move(q)});
+    if (!r.compiled) continue;
+    applicable.push_back(&r);
+    if (r.id == "unsafe-block") unsafe_rule = &r;
   }
+  const Combined& combined = combined_for(applicable);
+  if (!combined.query) return out;
   const bool test_file = path.find("/tests/") != std::string::npos || path.rfind("samples/", 0) == 0 ||
                          path.find("/examples/") != std::string::npos;
   std::set<std::pair<std::string, int>> seen;
@@ -306,30 +341,32 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
     if (!tree) continue;
     TSNode root = ts_tree_root_node(tree.get());
     const bool starts_file = h.new_start <= 1;
-    for (const auto& c : compiled)
-      if (c.rule->id == "unsafe-block") {
+    if (unsafe_rule) {
         // Only inside macro definitions and invocations: elsewhere the query sees the blocks.
         std::vector<TSNode> stack{root};
         while (!stack.empty()) {
           TSNode n = stack.back();
           stack.pop_back();
           if (is(n, "macro_definition") || is(n, "macro_invocation")) {
-            scan_macro_bodies(n, f, f.text, *c.rule, starts_file, path, seen, out);
+            scan_macro_bodies(n, f, f.text, *unsafe_rule, starts_file, path, seen, out);
             continue;
           }
           for (uint32_t i = 0; i < ts_node_child_count(n); ++i) stack.push_back(ts_node_child(n, i));
         }
       }
-    for (const auto& c : compiled) {
+    {
+      const TSQuery* query = combined.query.get();
       CursorPtr cursor(ts_query_cursor_new());
-      ts_query_cursor_exec(cursor.get(), c.query.get(), root);
+      ts_query_cursor_exec(cursor.get(), query, root);
       TSQueryMatch m;
       while (ts_query_cursor_next_match(cursor.get(), &m)) {
-        if (!predicates_hold(c.query.get(), m, f.text)) continue;
+        if (m.pattern_index >= combined.rule_of_pattern.size()) continue;
+        const Rule* rule = applicable[combined.rule_of_pattern[m.pattern_index]];
+        if (!predicates_hold(query, m, f.text)) continue;
         std::optional<TSNode> target;
         for (uint16_t i = 0; i < m.capture_count; ++i) {
           uint32_t len = 0;
-          const char* name = ts_query_capture_name_for_id(c.query.get(), m.captures[i].index, &len);
+          const char* name = ts_query_capture_name_for_id(query, m.captures[i].index, &len);
           if (std::string(name, len) == "finding") target = m.captures[i].node;
         }
         if (!target && m.capture_count > 0) target = m.captures[0].node;
@@ -341,15 +378,15 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
         bool touches = false;
         for (uint32_t r = r0; r <= r1; ++r) touches = touches || f.added[r];
         if (!touches) continue;
-        const std::string& id = c.rule->id;
+        const std::string& id = rule->id;
         const bool panicky = id == "unwrap" || id == "panic";
         if (panicky && (test_file || in_test_code(*target, f.text))) continue;
         if (!seen.insert({id, f.line[r0]}).second) continue;
         Finding fd;
         fd.rule = id;
-        fd.severity = c.rule->severity;
-        fd.message = c.rule->message;
-        fd.question = c.rule->question;
+        fd.severity = rule->severity;
+        fd.message = rule->message;
+        fd.question = rule->question;
         fd.path = path;
         fd.line = f.line[r0];
         fd.end_line = f.line[r1];

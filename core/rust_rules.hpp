@@ -3,11 +3,14 @@
 // they give about unsafe code and the Rust/C boundary.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/hunks.hpp"
+
+struct TSQuery;  // tree-sitter's compiled query
 
 namespace seam::core {
 
@@ -16,6 +19,7 @@ struct Rule {
   std::string path_prefix;  // "paths:" metadata: only files under it
   std::string file;         // where it was loaded from
   std::string query;        // the tree-sitter query text
+  std::shared_ptr<const TSQuery> compiled;  // compiled once at load: compiling costs more than running
 };
 
 struct RuleError {
