@@ -15,7 +15,7 @@ namespace seam::cli {
 
 Action add_checklist(CLI::App& app, Global& g) {
   struct Args {
-    std::string key, format = "md", out, rules;
+    std::string key, format = "md", out, rules, repo;
     int version = 0;
   };
   auto a = std::make_shared<Args>();
@@ -27,6 +27,8 @@ Action add_checklist(CLI::App& app, Global& g) {
   sub->add_option("--format", a->format, "md (default), text or json")->check(CLI::IsMember({"md", "text", "json"}));
   sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output");
   sub->add_option("--rules", a->rules, "Extra rules folder (*.scm)");
+  sub->add_option("--repo", a->repo,
+                  "A repository where the series applies: whole files are parsed, so no SAFETY comment is out of sight");
   return [a, &g]() -> int {
     core::Store store(g.db_path());
     auto series = find_series(store, a->key, "checklist");
@@ -41,14 +43,18 @@ Action add_checklist(CLI::App& app, Global& g) {
     c.author = series->author_name.empty() ? series->author_email : series->author_name;
     c.version = v->version;
     c.expected = v->expected;
-    for (const auto& p : v->patches) {
-      auto raw = mail::read_raw(store, p.msgid);
-      if (!raw.raw) {
-        std::cerr << "seam checklist: " << raw.error << "\n";
-        return 1;
-      }
+    auto inputs = patch_inputs(store, *v, "checklist");
+    if (!inputs) return 1;
+    std::vector<core::PostImageReader> readers(v->patches.size());
+    if (!a->repo.empty()) {
+      auto r = post_images(a->repo, *inputs, {v->base_commit, v->prerequisites, ""}, "checklist");
+      if (!r) return 1;
+      for (size_t i = 0; i < r->size() && i < readers.size(); ++i) readers[i] = (*r)[i];
+    }
+    for (size_t i = 0; i < v->patches.size(); ++i) {
+      const auto& p = v->patches[i];
       c.patches.push_back({p.index, p.msgid, p.subject,
-                           core::review_patch(core::parse_diff(mail::body_text(*raw.raw)), rules)});
+                           core::review_patch(core::parse_diff((*inputs)[i].diff), rules, readers[i])});
     }
     std::string text;
     if (a->format == "json") text = reports::dump(reports::checklist_json(c), 2) + "\n";

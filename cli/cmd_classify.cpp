@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/series_input.hpp"
+#include "mail/am.hpp"
 #include "core/patch_review.hpp"
 #include "core/store.hpp"
 #include "mail/files.hpp"
@@ -32,7 +34,7 @@ nlohmann::json finding_json(const core::Finding& f) {
 
 Action add_classify(CLI::App& app, Global& g) {
   struct Args {
-    std::string what, rules;
+    std::string what, rules, repo;
     bool json = false;
   };
   auto a = std::make_shared<Args>();
@@ -43,6 +45,8 @@ Action add_classify(CLI::App& app, Global& g) {
       "series' version when it is part of one) or a file: an mbox or a single patch mail");
   sub->add_option("what", a->what, "Message-ID or file")->required();
   sub->add_option("--rules", a->rules, "Extra rules folder (*.scm), after the built-in and user ones");
+  sub->add_option("--repo", a->repo,
+                  "A repository where the patches apply: whole files are parsed, so no SAFETY comment is out of sight");
   sub->add_flag("--json", a->json, "Print JSON (see README)");
   return [a, &g]() -> int {
     std::vector<Input> inputs;
@@ -95,11 +99,24 @@ Action add_classify(CLI::App& app, Global& g) {
     auto rules = core::load_rules(core::rule_dirs(SEAM_RULES_DIR, a->rules));
     for (const auto& e : rules.errors) std::cerr << "seam classify: rule " << e.where << ": " << e.message << "\n";
 
+    std::vector<core::PostImageReader> readers(inputs.size());
+    if (!a->repo.empty()) {
+      std::vector<git::PatchInput> patches;
+      for (const auto& in : inputs) {
+        auto parts = mail::commit_parts(in.raw, core::SeriesPatch{}, {});
+        patches.push_back({in.msgid, parts.diff, parts.message, parts.author.value, parts.author.email, parts.date,
+                           parts.tz_minutes});
+      }
+      auto r = post_images(a->repo, patches, {}, "classify");
+      if (!r) return 1;
+      for (size_t i = 0; i < r->size() && i < readers.size(); ++i) readers[i] = (*r)[i];
+    }
     nlohmann::json patches = nlohmann::json::array();
     std::string text;
     const bool color = reports::use_color(stdout);
-    for (const auto& in : inputs) {
-      auto review = core::review_patch(core::parse_diff(mail::body_text(in.raw)), rules);
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      const auto& in = inputs[k];
+      auto review = core::review_patch(core::parse_diff(mail::body_text(in.raw)), rules, readers[k]);
       nlohmann::json files = nlohmann::json::array(), findings = nlohmann::json::array();
       text += reports::paint(in.subject, reports::kBold, color) + "\n";
       for (const auto& f : review.files) {

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "git/objects.hpp"
 #include "mail/am.hpp"
 #include "mail/locate.hpp"
 
@@ -53,6 +54,24 @@ std::optional<std::vector<git::PatchInput>> patch_inputs(core::Store& store, con
   if (!v.missing().empty())
     std::cerr << "seam " << command << ": warning: v" << v.version << " lacks " << v.missing().size() << " of "
               << v.expected << " patches\n";
+  return out;
+}
+
+std::optional<std::vector<std::function<std::optional<std::string>(const std::string&)>>> post_images(
+    const std::string& repo, const std::vector<git::PatchInput>& patches, const git::BaseHints& hints,
+    const char* command) {
+  git::ApplyOptions opts;
+  opts.write_branch = false;
+  auto r = git::apply_patches(repo, patches, hints, opts);
+  if (!r.error.empty() || r.failed) {
+    std::cerr << "seam " << command << ": the series does not apply in " << repo << ": "
+              << (r.failed ? "<" + r.failed->id + ">: " + r.failed->path + ": " + r.failed->reason : r.error) << "\n";
+    return std::nullopt;
+  }
+  auto reader = std::make_shared<git::ObjectReader>(repo);
+  std::vector<std::function<std::optional<std::string>(const std::string&)>> out;
+  for (const auto& [id, commit] : r.applied)
+    out.push_back([reader, commit = commit](const std::string& path) { return reader->read_path(commit, path); });
   return out;
 }
 

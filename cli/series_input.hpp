@@ -3,6 +3,7 @@
 // into commits to apply.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,5 +24,12 @@ const core::SeriesVersion* find_version(const core::Series& s, int number, const
 // after printing an error when one cannot be read.
 std::optional<std::vector<git::PatchInput>> patch_inputs(core::Store& store, const core::SeriesVersion& v,
                                                          const char* command);
+
+// With a repository: applies `patches` in memory (no branch) and returns,
+// per patch, a reader of file contents after it; nullopt after printing why
+// the series does not apply.
+std::optional<std::vector<std::function<std::optional<std::string>(const std::string&)>>> post_images(
+    const std::string& repo, const std::vector<git::PatchInput>& patches, const git::BaseHints& hints,
+    const char* command);
 
 }  // namespace seam::cli

@@ -4,12 +4,15 @@
 
 namespace seam::core {
 
-PatchReview review_patch(const std::vector<FileDiff>& files, const RuleSet& rules) {
+PatchReview review_patch(const std::vector<FileDiff>& files, const RuleSet& rules,
+                         const PostImageReader& post_image) {
   PatchReview r;
   for (const auto& f : files) {
     FileReview fr{f.path(), classify_path(f.path()), f.added(), f.removed()};
     if (fr.cls == "rust") {
-      auto found = analyze_rust_file(f, rules);
+      std::optional<std::string> whole;
+      if (post_image) whole = post_image(f.path());
+      auto found = analyze_rust_file(f, rules, whole ? &*whole : nullptr);
       r.findings.insert(r.findings.end(), found.begin(), found.end());
     } else if (fr.cls == "rust-c-glue" && !f.hunks.empty()) {
       // C written for Rust (helpers, bindings): every change is a boundary change.

@@ -2,6 +2,8 @@
 // the rules on its Rust code and its Rust/C glue.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,11 @@ struct PatchReview {
   std::vector<Finding> findings;
 };
 
-PatchReview review_patch(const std::vector<FileDiff>& files, const RuleSet& rules);
+// Reads the post-image of a file (from a repository), or nullopt.
+using PostImageReader = std::function<std::optional<std::string>(const std::string& path)>;
+
+// With `post_image`, Rust files are parsed whole (see analyze_rust_file).
+PatchReview review_patch(const std::vector<FileDiff>& files, const RuleSet& rules,
+                         const PostImageReader& post_image = {});
 
 }  // namespace seam::core

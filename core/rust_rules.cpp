@@ -210,9 +210,15 @@ Justification safety_of(TSNode n, const Fragment& f, const std::string& src, boo
     auto above = comments_above(c);
     if (!above.empty()) top_row = std::min(top_row, ts_node_start_point(above.back()).row);
   }
-  // Nothing above within the hunk, and the hunk does not start the file: the
-  // comment may be in lines the patch does not show.
-  if (top_row == 0 && !fragment_starts_file) return {std::nullopt, "outside-context"};
+  // Nothing but blank, comment or attribute lines above within the hunk, and
+  // the hunk does not start the file: the comment may be in lines the patch
+  // does not show.
+  bool only_trivia_above = true;
+  for (uint32_t r = 0; r < top_row && r < f.rows.size(); ++r) {
+    const std::string t = trim(f.rows[r]);
+    if (!t.empty() && t.rfind("//", 0) != 0 && t.rfind("#[", 0) != 0) only_trivia_above = false;
+  }
+  if (only_trivia_above && !fragment_starts_file) return {std::nullopt, "outside-context"};
   return {std::nullopt, "missing"};
 }
 
@@ -315,7 +321,30 @@ void scan_macro_bodies(TSNode node, const Fragment& f, const std::string& src, c
                        const std::string& path, std::set<std::pair<std::string, int>>& seen,
                        std::vector<Finding>& out);
 
-std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rules) {
+// The whole post-image as one fragment, rows marked added where a hunk adds.
+Fragment whole_fragment(const FileDiff& file, const std::string& text) {
+  std::set<int> added;
+  for (const auto& h : file.hunks)
+    for (const auto& l : h.lines)
+      if (l.origin == '+') added.insert(l.new_line);
+  Fragment f;
+  f.text = text;
+  size_t i = 0;
+  int line = 1;
+  while (i < text.size()) {
+    size_t nl = text.find('\n', i);
+    f.rows.push_back(text.substr(i, (nl == std::string::npos ? text.size() : nl) - i));
+    f.line.push_back(line);
+    f.added.push_back(added.count(line) > 0);
+    ++line;
+    if (nl == std::string::npos) break;
+    i = nl + 1;
+  }
+  if (!f.text.empty() && f.text.back() != '\n') f.text += '\n';
+  return f;
+}
+
+std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rules, const std::string* whole_file) {
   std::vector<Finding> out;
   const std::string path = file.path();
   if (file.binary || path.size() < 3 || path.compare(path.size() - 3, 3, ".rs") != 0) return out;
@@ -334,13 +363,24 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
   const bool test_file = path.find("/tests/") != std::string::npos || path.rfind("samples/", 0) == 0 ||
                          path.find("/examples/") != std::string::npos;
   std::set<std::pair<std::string, int>> seen;
-  for (const auto& h : file.hunks) {
-    Fragment f = fragment_of(h);
+  std::vector<Fragment> fragments;
+  std::vector<int> starts;
+  if (whole_file) {
+    fragments.push_back(whole_fragment(file, *whole_file));
+    starts.push_back(1);
+  } else {
+    for (const auto& h : file.hunks) {
+      fragments.push_back(fragment_of(h));
+      starts.push_back(h.new_start);
+    }
+  }
+  for (size_t fi = 0; fi < fragments.size(); ++fi) {
+    const Fragment& f = fragments[fi];
     if (f.rows.empty()) continue;
     TreePtr tree(ts_parser_parse_string(parser.get(), nullptr, f.text.data(), static_cast<uint32_t>(f.text.size())));
     if (!tree) continue;
     TSNode root = ts_tree_root_node(tree.get());
-    const bool starts_file = h.new_start <= 1;
+    const bool starts_file = starts[fi] <= 1;
     if (unsafe_rule) {
         // Only inside macro definitions and invocations: elsewhere the query sees the blocks.
         std::vector<TSNode> stack{root};

@@ -48,8 +48,11 @@ struct Finding {
   std::optional<std::string> safety_state;  // present, missing, outside-context
 };
 
-// Findings in the added or changed code of one Rust file's hunks, each hunk
-// parsed from its post-image (context and added lines).
-std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rules);
+// Findings in the added or changed code of one Rust file's hunks. Without
+// `whole_file`, each hunk is parsed from its post-image (context and added
+// lines); with it (the file after the patch, read from a repository), the
+// whole file is parsed and SAFETY comments are never out of sight.
+std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rules,
+                                       const std::string* whole_file = nullptr);
 
 }  // namespace seam::core

@@ -48,7 +48,7 @@ ObjectReader::ObjectReader(const std::string& path) : path_(path) {
   ensure_init();
   git_repository* repo = nullptr;
   if (git_repository_open_ext(&repo, path.c_str(),
-                              GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE,
+                              GIT_REPOSITORY_OPEN_NO_SEARCH,
                               nullptr) == 0) {
     repo_.reset(repo);
     return;
@@ -89,6 +89,25 @@ std::string ObjectReader::head() const {
       return line.substr(0, GIT_OID_HEXSZ);
   }
   throw Error(path_ + ": " + ref + " not found (HEAD points at it)");
+}
+
+std::optional<std::string> ObjectReader::read_path(const std::string& commit_hex, const std::string& path) const {
+  git_oid oid;
+  git_commit* c = nullptr;
+  if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0 || git_commit_lookup(&c, repo_.get(), &oid) != 0)
+    return std::nullopt;
+  CommitPtr commit(c);
+  git_tree* t = nullptr;
+  if (git_commit_tree(&t, c) != 0) return std::nullopt;
+  TreePtr tree(t);
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, t, path.c_str()) != 0) return std::nullopt;
+  Owned<git_tree_entry, git_tree_entry_free> entry(e);
+  git_blob* b = nullptr;
+  if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || git_blob_lookup(&b, repo_.get(), git_tree_entry_id(e)) != 0)
+    return std::nullopt;
+  BlobPtr blob(b);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
 }
 
 bool ObjectReader::has(const std::string& oid_hex) const {

@@ -33,6 +33,10 @@ class ObjectReader {
   // line there (a shallow or partial mirror).
   std::vector<CommitTree> first_parent_line(const std::string& tip, const std::string& since) const;
 
+  // The blob at `path` (may contain '/') in the tree of `commit_hex`, or
+  // nullopt when there is none.
+  std::optional<std::string> read_path(const std::string& commit_hex, const std::string& path) const;
+
   // True when the object exists in the object database.
   bool has(const std::string& oid_hex) const;
 
