@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+#include <array>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -39,6 +41,22 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Runs a shell command line (test-controlled text only) and returns its
+// standard output; `status` gets the exit status when given, else a failing
+// command fails the test.
+inline std::string shell(const std::string& cmd, int* status = nullptr) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int rc = ::pclose(p);
+  if (status) *status = rc;
+  else REQUIRE_MESSAGE(rc == 0, cmd << "\n" << out);
+  return out;
+}
 
 }  // namespace seam::test
 

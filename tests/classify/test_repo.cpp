@@ -1,8 +1,6 @@
 // Analysis with a repository: whole files parsed after applying in memory.
 #include <doctest/doctest.h>
 
-#include <array>
-#include <cstdio>
 
 #include "core/patch_review.hpp"
 #include "git/apply.hpp"
@@ -13,16 +11,7 @@ using namespace seam;
 
 namespace {
 
-std::string sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  REQUIRE(pclose(p) == 0);
-  return out;
-}
+std::string sh(const std::string& cmd) { return test::shell(cmd); }
 
 std::string states(const std::vector<core::Finding>& fs) {
   std::string s;

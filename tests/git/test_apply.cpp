@@ -19,17 +19,8 @@ using namespace seam;
 
 namespace {
 
-// Runs a shell command (test-controlled text only) and returns its output.
 std::string sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int rc = pclose(p);
-  INFO(cmd << "\n" << out);
-  REQUIRE(rc == 0);
+  std::string out = test::shell(cmd);
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
 }
