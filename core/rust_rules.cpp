@@ -284,7 +284,9 @@ RuleSet load_rules(const std::vector<std::string>& dirs) {
       std::istringstream lines(r.query);
       for (std::string l; std::getline(lines, l);) {
         if (l.rfind(";", 0) != 0) break;
-        std::string body = trim(l.substr(l.find_first_not_of(';')));
+        const size_t text = l.find_first_not_of(';');
+        if (text == std::string::npos) continue;  // a bare ";" line
+        std::string body = trim(l.substr(text));
         auto colon = body.find(':');
         if (colon == std::string::npos) continue;
         std::string key = trim(body.substr(0, colon)), value = trim(body.substr(colon + 1));
@@ -419,6 +421,15 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
         for (uint32_t r = r0; r <= r1; ++r) touches = touches || f.added[r];
         if (!touches) continue;
         const std::string& id = rule->id;
+        // Safe code cannot dereference raw pointers: only a `*` inside an
+        // unsafe block (or unsafe fn) can be one.
+        if (id == "raw-deref") {
+          bool in_unsafe = false;
+          for (TSNode p = ts_node_parent(*target); !ts_node_is_null(p) && !in_unsafe; p = ts_node_parent(p))
+            in_unsafe = is(p, "unsafe_block") ||
+                        (is(p, "function_item") && node_text(p, f.text).find("unsafe fn") != std::string::npos);
+          if (!in_unsafe) continue;
+        }
         const bool panicky = id == "unwrap" || id == "panic";
         if (panicky && (test_file || in_test_code(*target, f.text))) continue;
         if (!seen.insert({id, f.line[r0]}).second) continue;

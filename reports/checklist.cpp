@@ -16,6 +16,7 @@ const char* group_of(const std::string& rule) {
       {"extern-c", "Rust/C boundary"},     {"export-symbol", "Rust/C boundary"},  {"repr-c", "Rust/C boundary"},
       {"opaque", "Rust/C boundary"},       {"rust-c-glue", "Rust/C boundary"},    {"kernel-pub-item", "New kernel API"},
       {"pointer-cast", "Pointers and ownership"}, {"raw-ownership", "Pointers and ownership"},
+      {"raw-deref", "Pointers and ownership"},
       {"unwrap", "Panics"},                {"panic", "Panics"},                   {"allow-lint", "Lints and invariants"},
       {"invariant", "Lints and invariants"}};
   auto it = groups.find(rule);

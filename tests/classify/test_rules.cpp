@@ -73,7 +73,7 @@ TEST_SUITE("classify") {
 
   TEST_CASE("the built-in rules all load") {
     CHECK(builtin().errors.empty());
-    CHECK(builtin().rules.size() >= 16);
+    CHECK(builtin().rules.size() >= 17);
   }
 
   TEST_CASE("unsafe-block: present, missing, outside-context, placeholder") {
@@ -171,6 +171,11 @@ TEST_SUITE("classify") {
                           "    panic!(\"no\");", "    todo!();", "    // INVARIANT: `len` counts the items.",
                           "    Self { len: 0 }", "}", "#[allow(dead_code)]", "#[expect(dead_code)]", "fn g() {}"}));
     CHECK(count(p, "pointer-cast") == 1);
+    auto d = run(diff_of("rust/kernel/a.rs", {},
+                         {"fn f(p: *const u32, r: &u32) -> u32 {", "    let a = *r;", "    // SAFETY: valid.",
+                          "    let b = unsafe { *p };", "    a + b", "}"}));
+    CHECK(count(d, "raw-deref") == 1);
+    CHECK(first(d, "raw-deref")->line == 4);
     CHECK(count(p, "raw-ownership") == 4);
     CHECK(count(p, "unwrap") == 2);
     CHECK(count(p, "panic") == 2);
@@ -188,11 +193,12 @@ TEST_SUITE("classify") {
     std::ofstream(tmp / "bad.scm") << "; id: bad\n; severity: low\n\n(unsafe_block\n  (no_such_node)) @finding\n";
     std::ofstream(tmp / "good.scm") << "; id: my-rule\n(unsafe_block) @finding\n";
     std::ofstream(tmp / "noid.scm") << "(unsafe_block) @finding\n";
+    std::ofstream(tmp / "bare.scm") << ";\n; id: bare-comment-line\n;\n(unsafe_block) @finding\n";
     auto set = core::load_rules({SEAM_RULES_DIR, tmp.path().string()});
     REQUIRE(set.errors.size() == 2);
     CHECK(set.errors[0].where == (tmp / "bad.scm").string() + ":5");
     CHECK(set.errors[1].where == (tmp / "noid.scm").string() + ":1");
-    CHECK(set.rules.size() == builtin().rules.size() + 1);
+    CHECK(set.rules.size() == builtin().rules.size() + 2);
   }
 
   TEST_CASE("the sample series: every unsafe block, SAFETY comment and boundary call") {
