@@ -45,16 +45,17 @@ Action add_checklist(CLI::App& app, Global& g) {
     c.expected = v->expected;
     auto inputs = patch_inputs(store, *v, "checklist");
     if (!inputs) return 1;
-    std::vector<core::PostImageReader> readers(v->patches.size());
+    std::unique_ptr<RepoReview> repo;
     if (!a->repo.empty()) {
-      auto r = post_images(a->repo, *inputs, {v->base_commit, v->prerequisites, ""}, "checklist");
-      if (!r) return 1;
-      for (size_t i = 0; i < r->size() && i < readers.size(); ++i) readers[i] = (*r)[i];
+      repo = RepoReview::open(a->repo, *inputs, {v->base_commit, v->prerequisites, ""}, "checklist");
+      if (!repo) return 1;
     }
     for (size_t i = 0; i < v->patches.size(); ++i) {
       const auto& p = v->patches[i];
+      std::optional<core::RepoView> view;
+      if (repo) view = repo->view(i);
       c.patches.push_back({p.index, p.msgid, p.subject,
-                           core::review_patch(core::parse_diff((*inputs)[i].diff), rules, readers[i])});
+                           core::review_patch(core::parse_diff((*inputs)[i].diff), rules, view ? &*view : nullptr)});
     }
     std::string text;
     if (a->format == "json") text = reports::dump(reports::checklist_json(c), 2) + "\n";

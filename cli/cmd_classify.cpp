@@ -99,7 +99,7 @@ Action add_classify(CLI::App& app, Global& g) {
     auto rules = core::load_rules(core::rule_dirs(SEAM_RULES_DIR, a->rules));
     for (const auto& e : rules.errors) std::cerr << "seam classify: rule " << e.where << ": " << e.message << "\n";
 
-    std::vector<core::PostImageReader> readers(inputs.size());
+    std::unique_ptr<RepoReview> repo;
     if (!a->repo.empty()) {
       std::vector<git::PatchInput> patches;
       for (const auto& in : inputs) {
@@ -107,16 +107,17 @@ Action add_classify(CLI::App& app, Global& g) {
         patches.push_back({in.msgid, parts.diff, parts.message, parts.author.value, parts.author.email, parts.date,
                            parts.tz_minutes});
       }
-      auto r = post_images(a->repo, patches, {}, "classify");
-      if (!r) return 1;
-      for (size_t i = 0; i < r->size() && i < readers.size(); ++i) readers[i] = (*r)[i];
+      repo = RepoReview::open(a->repo, patches, {}, "classify");
+      if (!repo) return 1;
     }
     nlohmann::json patches = nlohmann::json::array();
     std::string text;
     const bool color = reports::use_color(stdout);
     for (size_t k = 0; k < inputs.size(); ++k) {
       const auto& in = inputs[k];
-      auto review = core::review_patch(core::parse_diff(mail::body_text(in.raw)), rules, readers[k]);
+      std::optional<core::RepoView> view;
+      if (repo) view = repo->view(k);
+      auto review = core::review_patch(core::parse_diff(mail::body_text(in.raw)), rules, view ? &*view : nullptr);
       nlohmann::json files = nlohmann::json::array(), findings = nlohmann::json::array();
       text += reports::paint(in.subject, reports::kBold, color) + "\n";
       for (const auto& f : review.files) {

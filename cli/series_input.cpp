@@ -57,22 +57,41 @@ std::optional<std::vector<git::PatchInput>> patch_inputs(core::Store& store, con
   return out;
 }
 
-std::optional<std::vector<std::function<std::optional<std::string>(const std::string&)>>> post_images(
-    const std::string& repo, const std::vector<git::PatchInput>& patches, const git::BaseHints& hints,
-    const char* command) {
+std::unique_ptr<RepoReview> RepoReview::open(const std::string& repo, const std::vector<git::PatchInput>& patches,
+                                             const git::BaseHints& hints, const char* command) {
   git::ApplyOptions opts;
   opts.write_branch = false;
   auto r = git::apply_patches(repo, patches, hints, opts);
   if (!r.error.empty() || r.failed) {
     std::cerr << "seam " << command << ": the series does not apply in " << repo << ": "
               << (r.failed ? "<" + r.failed->id + ">: " + r.failed->path + ": " + r.failed->reason : r.error) << "\n";
-    return std::nullopt;
+    return nullptr;
   }
-  auto reader = std::make_shared<git::ObjectReader>(repo);
-  std::vector<std::function<std::optional<std::string>(const std::string&)>> out;
-  for (const auto& [id, commit] : r.applied)
-    out.push_back([reader, commit = commit](const std::string& path) { return reader->read_path(commit, path); });
+  std::unique_ptr<RepoReview> out(new RepoReview);
+  out->reader_ = std::make_shared<git::ObjectReader>(repo);
+  out->commits_.push_back(r.base);
+  for (const auto& [id, commit] : r.applied) out->commits_.push_back(commit);
+  // The boundary before and after the series: a C change matters if Rust
+  // used the name before or uses it after. rust/ is read twice only when the
+  // series changes it.
+  std::string last_rust;
+  for (const std::string& c : {out->commits_.front(), out->commits_.back()}) {
+    std::string rust = out->reader_->entry_id(c, "rust");
+    if (rust == last_rust) continue;
+    last_rust = rust;
+    out->reader_->for_each_file(c, "rust", ".rs", [&](const std::string& path, std::string_view data) {
+      out->boundary_.add_rust_file(path, data);
+    });
+    if (auto h = out->reader_->read_path(c, "rust/bindings/bindings_helper.h")) out->boundary_.add_bindings_helper(*h);
+  }
   return out;
+}
+
+core::RepoView RepoReview::view(size_t i) const {
+  auto reader_at = [reader = reader_](std::string commit) -> core::PostImageReader {
+    return [reader, commit = std::move(commit)](const std::string& path) { return reader->read_path(commit, path); };
+  };
+  return {reader_at(commits_.at(i + 1)), reader_at(commits_.at(i)), &boundary_};
 }
 
 }  // namespace seam::cli

@@ -4,12 +4,15 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/patch_review.hpp"
 #include "core/store.hpp"
 #include "git/apply.hpp"
+#include "git/objects.hpp"
 
 namespace seam::cli {
 
@@ -25,11 +28,23 @@ const core::SeriesVersion* find_version(const core::Series& s, int number, const
 std::optional<std::vector<git::PatchInput>> patch_inputs(core::Store& store, const core::SeriesVersion& v,
                                                          const char* command);
 
-// With a repository: applies `patches` in memory (no branch) and returns,
-// per patch, a reader of file contents after it; nullopt after printing why
-// the series does not apply.
-std::optional<std::vector<std::function<std::optional<std::string>(const std::string&)>>> post_images(
-    const std::string& repo, const std::vector<git::PatchInput>& patches, const git::BaseHints& hints,
-    const char* command);
+// With a repository: `patches` applied in memory (no branch), and what the
+// review of each patch can read from there.
+class RepoReview {
+ public:
+  // nullptr after printing why the series does not apply.
+  static std::unique_ptr<RepoReview> open(const std::string& repo, const std::vector<git::PatchInput>& patches,
+                                          const git::BaseHints& hints, const char* command);
+  // Files before and after patch `i`, and the boundary of the tree: the
+  // bindings:: uses under rust/ and the bindings_helper.h includes, before
+  // the series and after it.
+  core::RepoView view(size_t i) const;
+  size_t patches() const { return commits_.size() - 1; }
+
+ private:
+  std::shared_ptr<git::ObjectReader> reader_;
+  std::vector<std::string> commits_;  // the base, then one per patch
+  core::Boundary boundary_;
+};
 
 }  // namespace seam::cli

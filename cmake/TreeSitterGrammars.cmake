@@ -3,6 +3,9 @@
 # Nothing of the grammar is committed; `npm pack` fetches the tarball into the
 # build tree and its generated parser is compiled into a static library.
 set(SEAM_TS_RUST_VERSION "0.23.2" CACHE STRING "tree-sitter-rust npm version (ABI 14)")
+# C grammar: for the C side of the boundary (which function, macro or struct a
+# C hunk changes). 0.23.6 is the last ABI-14 release; it has no scanner.
+set(SEAM_TS_C_VERSION "0.23.6" CACHE STRING "tree-sitter-c npm version (ABI 14)")
 
 function(seam_fetch_grammar package version out_dir)
   set(dir "${CMAKE_BINARY_DIR}/grammars/${package}-${version}")
@@ -31,3 +34,9 @@ add_library(ts_rust STATIC "${TS_RUST_SRC}/parser.c" "${TS_RUST_SRC}/scanner.c")
 target_include_directories(ts_rust PRIVATE "${TS_RUST_SRC}")
 set_target_properties(ts_rust PROPERTIES C_STANDARD 11 POSITION_INDEPENDENT_CODE ON)
 target_compile_options(ts_rust PRIVATE -w)
+
+seam_fetch_grammar(tree-sitter-c ${SEAM_TS_C_VERSION} TS_C_SRC)
+add_library(ts_c STATIC "${TS_C_SRC}/parser.c")
+target_include_directories(ts_c PRIVATE "${TS_C_SRC}")
+set_target_properties(ts_c PROPERTIES C_STANDARD 11 POSITION_INDEPENDENT_CODE ON)
+target_compile_options(ts_c PRIVATE -w)

@@ -13,7 +13,7 @@ std::string base(const std::string& p) {
 }
 }  // namespace
 
-std::string classify_path(const std::string& path) {
+std::string classify_path(const std::string& path, const Boundary* boundary) {
   const std::string b = base(path);
   // The boundary first: C written for Rust's sake.
   if (starts(path, "rust/helpers/") || starts(path, "rust/bindings/") || starts(path, "rust/uapi/"))
@@ -28,19 +28,9 @@ std::string classify_path(const std::string& path) {
     return "devicetree";
   if (starts(path, "Documentation/") || ends(path, ".rst") || ends(path, ".md") || ends(path, ".txt"))
     return "docs";
-  if (ends(path, ".h")) return "c-header";
+  if (ends(path, ".h")) return boundary && boundary->is_bindings_header(path) ? "rust-c-glue" : "c-header";
   if (ends(path, ".c")) return "c";
   return "other";
-}
-
-std::map<std::string, ClassCount> count_by_class(const std::vector<FileDiff>& files) {
-  std::map<std::string, ClassCount> out;
-  for (const auto& f : files) {
-    auto& c = out[classify_path(f.path())];
-    c.added += f.added();
-    c.removed += f.removed();
-  }
-  return out;
 }
 
 }  // namespace seam::core

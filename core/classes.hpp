@@ -2,21 +2,15 @@
 // docs, and so on.
 #pragma once
 
-#include <map>
 #include <string>
-#include <vector>
 
-#include "core/hunks.hpp"
+#include "core/boundary.hpp"
 
 namespace seam::core {
 
 // rust, c, c-header, rust-c-glue, build, docs, devicetree, maintainers, other.
-std::string classify_path(const std::string& path);
-
-struct ClassCount {
-  int added = 0, removed = 0;
-};
-// Lines added and removed per class over `files`.
-std::map<std::string, ClassCount> count_by_class(const std::vector<FileDiff>& files);
+// With `boundary` (a repository's), the headers rust/bindings/bindings_helper.h
+// includes are rust-c-glue too.
+std::string classify_path(const std::string& path, const Boundary* boundary = nullptr);
 
 }  // namespace seam::core

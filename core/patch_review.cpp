@@ -1,36 +1,137 @@
 #include "core/patch_review.hpp"
 
+#include <map>
+
+#include "core/c_items.hpp"
 #include "core/classes.hpp"
 
 namespace seam::core {
 
-PatchReview review_patch(const std::vector<FileDiff>& files, const RuleSet& rules,
-                         const PostImageReader& post_image) {
+namespace {
+
+const CItem* item_at(const std::vector<CItem>& items, int line, const std::string& name = {}) {
+  for (const auto& it : items)
+    if (line >= it.line && line <= it.end_line && (name.empty() || it.name == name)) return &it;
+  return nullptr;
+}
+
+Finding glue_finding(const FileDiff& f, bool bindings_header) {
+  Finding g;
+  g.rule = "rust-c-glue";
+  g.severity = "medium";
+  g.message = bindings_header
+                  ? "change to a header rust/bindings/bindings_helper.h includes (bindgen makes bindings:: of it)"
+                  : "change to the C glue Rust is built on (rust/helpers, rust/bindings, rust/uapi)";
+  g.question = "Does the C side keep the contract the Rust abstraction assumes (types, locking, lifetimes)?";
+  g.path = f.path();
+  for (const auto& h : f.hunks)
+    for (const auto& l : h.lines)
+      if (l.origin == '+') {
+        if (!g.line) g.line = l.new_line;
+        g.end_line = l.new_line;
+        if (g.snippet.size() < 400) g.snippet += l.text + "\n";
+      }
+  if (!g.line) g.line = g.end_line = f.hunks.front().new_start;
+  return g;
+}
+
+}  // namespace
+
+std::vector<Finding> c_used_by_rust(const FileDiff& f, const RepoView& repo) {
+  std::vector<Finding> out;
+  if (!repo.boundary || repo.boundary->names() == 0) return out;
+  std::vector<CItem> after, before;
+  if (f.new_path != "/dev/null" && repo.after)
+    if (auto s = repo.after(f.new_path)) after = c_items(*s);
+  if (f.old_path != "/dev/null" && repo.before)
+    if (auto s = repo.before(f.old_path)) before = c_items(*s);
+
+  struct Change {
+    const CItem* item = nullptr;  // as it is after the patch, when it still exists
+    std::string kind;
+    int first = 0, last = 0;  // changed lines after the patch
+    int anchor = 0;           // where a removal sits in the file after
+    std::string snippet;
+  };
+  std::map<std::string, Change> changes;  // by name, in name order
+  std::vector<std::string> order;
+  auto touch = [&](const CItem& it, const DiffLine& l, int anchor) {
+    auto [pos, fresh] = changes.try_emplace(it.name);
+    Change& c = pos->second;
+    if (fresh) {
+      c.kind = it.kind;
+      order.push_back(it.name);
+    }
+    if (l.origin == '+') {
+      if (!c.first) c.first = l.new_line;
+      c.last = l.new_line;
+    } else if (!c.anchor) {
+      c.anchor = anchor;
+    }
+    if (c.snippet.size() < 400) c.snippet += std::string(1, l.origin) + l.text + "\n";
+  };
+  for (const auto& h : f.hunks) {
+    int next_new = h.new_start;
+    for (const auto& l : h.lines) {
+      if (l.origin == '+') {
+        for (const auto& it : after)
+          if (l.new_line >= it.line && l.new_line <= it.end_line) touch(it, l, 0);
+      } else if (l.origin == '-') {
+        for (const auto& it : before)
+          if (l.old_line >= it.line && l.old_line <= it.end_line) touch(it, l, next_new);
+      }
+      if (l.new_line) next_new = l.new_line + 1;
+    }
+  }
+  for (const auto& name : order) {
+    const BindingsUse* use = repo.boundary->use_of(name);
+    if (!use) continue;
+    Change& c = changes[name];
+    Finding fd;
+    fd.rule = "c-used-by-rust";
+    fd.severity = "high";
+    fd.path = f.path();
+    const std::string where = use->path + ":" + std::to_string(use->line);
+    fd.message = "C change to " + c.kind + " `" + name + "`, which Rust uses through bindings:: (" + where + ")";
+    fd.question = "Rust uses `" + name + "` through bindings:: (" + where +
+                  "): does the Rust side still match its signature, types, return values and locking or lifetime "
+                  "rules?";
+    if (c.first) {
+      fd.line = c.first;
+      fd.end_line = c.last;
+    } else if (const CItem* now = item_at(after, c.anchor, name)) {
+      fd.line = now->line;
+      fd.end_line = now->end_line;
+    } else {
+      fd.line = fd.end_line = std::max(c.anchor, 1);
+    }
+    fd.snippet = c.snippet;
+    out.push_back(std::move(fd));
+  }
+  return out;
+}
+
+PatchReview review_patch(const std::vector<FileDiff>& files, const RuleSet& rules, const RepoView* repo) {
   PatchReview r;
+  const Boundary* boundary = repo ? repo->boundary : nullptr;
   for (const auto& f : files) {
-    FileReview fr{f.path(), classify_path(f.path()), f.added(), f.removed()};
+    FileReview fr{f.path(), classify_path(f.path(), boundary), f.added(), f.removed()};
     if (fr.cls == "rust") {
       std::optional<std::string> whole;
-      if (post_image) whole = post_image(f.path());
+      if (repo && repo->after) whole = repo->after(f.path());
       auto found = analyze_rust_file(f, rules, whole ? &*whole : nullptr);
       r.findings.insert(r.findings.end(), found.begin(), found.end());
     } else if (fr.cls == "rust-c-glue" && !f.hunks.empty()) {
       // C written for Rust (helpers, bindings): every change is a boundary change.
-      Finding g;
-      g.rule = "rust-c-glue";
-      g.severity = "medium";
-      g.message = "change to the C glue Rust is built on (rust/helpers, rust/bindings, rust/uapi)";
-      g.question = "Does the C side keep the contract the Rust abstraction assumes (types, locking, lifetimes)?";
-      g.path = fr.path;
-      for (const auto& h : f.hunks)
-        for (const auto& l : h.lines)
-          if (l.origin == '+') {
-            if (!g.line) g.line = l.new_line;
-            g.end_line = l.new_line;
-            if (g.snippet.size() < 400) g.snippet += l.text + "\n";
-          }
-      if (!g.line) g.line = g.end_line = f.hunks.front().new_start;
-      r.findings.push_back(std::move(g));
+      const bool header = classify_path(f.path()) == "c-header";
+      r.findings.push_back(glue_finding(f, header));
+      if (header) {
+        auto found = c_used_by_rust(f, *repo);
+        r.findings.insert(r.findings.end(), found.begin(), found.end());
+      }
+    } else if ((fr.cls == "c" || fr.cls == "c-header") && repo && !f.hunks.empty()) {
+      auto found = c_used_by_rust(f, *repo);
+      r.findings.insert(r.findings.end(), found.begin(), found.end());
     }
     r.files.push_back(std::move(fr));
   }

@@ -1,5 +1,6 @@
 // One patch reviewed: its files classified and counted, and the findings of
-// the rules on its Rust code and its Rust/C glue.
+// the rules on its Rust code, its Rust/C glue and, with a repository, the C
+// that Rust uses through bindings::.
 #pragma once
 
 #include <functional>
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/boundary.hpp"
 #include "core/hunks.hpp"
 #include "core/rust_rules.hpp"
 
@@ -22,11 +24,24 @@ struct PatchReview {
   std::vector<Finding> findings;
 };
 
-// Reads the post-image of a file (from a repository), or nullopt.
+// Reads a file's contents (from a repository), or nullopt.
 using PostImageReader = std::function<std::optional<std::string>(const std::string& path)>;
 
-// With `post_image`, Rust files are parsed whole (see analyze_rust_file).
-PatchReview review_patch(const std::vector<FileDiff>& files, const RuleSet& rules,
-                         const PostImageReader& post_image = {});
+// What a repository where the series applies adds to the review of a patch.
+struct RepoView {
+  PostImageReader after;               // a file after this patch
+  PostImageReader before;              // a file before it
+  const Boundary* boundary = nullptr;  // bindings:: uses and bindings_helper.h includes
+};
+
+// With `repo`, Rust files are parsed whole (see analyze_rust_file), headers
+// bindings_helper.h includes are rust-c-glue, and C hunks changing a name
+// Rust uses through bindings:: are findings (rule c-used-by-rust).
+PatchReview review_patch(const std::vector<FileDiff>& files, const RuleSet& rules, const RepoView* repo = nullptr);
+
+// The c-used-by-rust findings of one C file: each function, macro, struct,
+// enum constant, typedef or global the hunks change (added lines in the file
+// after, removed ones in the file before) that Rust uses through bindings::.
+std::vector<Finding> c_used_by_rust(const FileDiff& file, const RepoView& repo);
 
 }  // namespace seam::core

@@ -1,7 +1,5 @@
 #include "core/rust_rules.hpp"
 
-#include <tree_sitter/api.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -12,7 +10,7 @@
 #include <set>
 #include <sstream>
 
-extern "C" const TSLanguage* tree_sitter_rust();
+#include "core/tree_sitter.hpp"
 
 namespace seam::core {
 
@@ -20,22 +18,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct ParserFree {
-  void operator()(TSParser* p) const { ts_parser_delete(p); }
-};
-struct TreeFree {
-  void operator()(TSTree* t) const { ts_tree_delete(t); }
-};
-struct QueryFree {
-  void operator()(TSQuery* q) const { ts_query_delete(q); }
-};
-struct CursorFree {
-  void operator()(TSQueryCursor* c) const { ts_query_cursor_delete(c); }
-};
-using ParserPtr = std::unique_ptr<TSParser, ParserFree>;
-using TreePtr = std::unique_ptr<TSTree, TreeFree>;
-using QueryPtr = std::unique_ptr<TSQuery, QueryFree>;
-using CursorPtr = std::unique_ptr<TSQueryCursor, CursorFree>;
+using ts::CursorPtr;
+using ts::ParserPtr;
+using ts::QueryPtr;
+using ts::TreePtr;
 
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
@@ -81,11 +67,7 @@ const Combined& combined_for(const std::vector<const Rule*>& applicable) {
   return cache.emplace(std::move(text), std::move(c)).first->second;
 }
 
-std::string node_text(TSNode n, const std::string& src) {
-  uint32_t b = ts_node_start_byte(n), e = ts_node_end_byte(n);
-  if (b > src.size() || e > src.size() || e < b) return {};
-  return src.substr(b, e - b);
-}
+std::string node_text(TSNode n, const std::string& src) { return std::string(ts::text(n, src)); }
 
 // Compiling a std::regex costs far more than matching it: keep each pattern.
 const std::regex& cached_regex(const std::string& pattern) {
@@ -158,7 +140,7 @@ Fragment fragment_of(const Hunk& h) {
   return f;
 }
 
-bool is(TSNode n, const char* type) { return !ts_node_is_null(n) && std::string(ts_node_type(n)) == type; }
+using ts::is;
 bool is_comment(TSNode n) { return is(n, "line_comment") || is(n, "block_comment"); }
 
 // Comments directly above `n` (attributes may sit between), nearest last.

@@ -91,23 +91,69 @@ std::string ObjectReader::head() const {
   throw Error(path_ + ": " + ref + " not found (HEAD points at it)");
 }
 
-std::optional<std::string> ObjectReader::read_path(const std::string& commit_hex, const std::string& path) const {
+TreePtr ObjectReader::commit_tree(const std::string& commit_hex) const {
   git_oid oid;
   git_commit* c = nullptr;
-  if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0 || git_commit_lookup(&c, repo_.get(), &oid) != 0)
-    return std::nullopt;
+  if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0 || git_commit_lookup(&c, repo_.get(), &oid) != 0) return {};
   CommitPtr commit(c);
   git_tree* t = nullptr;
-  if (git_commit_tree(&t, c) != 0) return std::nullopt;
-  TreePtr tree(t);
+  if (git_commit_tree(&t, c) != 0) return {};
+  return TreePtr(t);
+}
+
+std::optional<std::string> ObjectReader::read_path(const std::string& commit_hex, const std::string& path) const {
+  TreePtr tree = commit_tree(commit_hex);
   git_tree_entry* e = nullptr;
-  if (git_tree_entry_bypath(&e, t, path.c_str()) != 0) return std::nullopt;
+  if (!tree || git_tree_entry_bypath(&e, tree.get(), path.c_str()) != 0) return std::nullopt;
   Owned<git_tree_entry, git_tree_entry_free> entry(e);
   git_blob* b = nullptr;
   if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || git_blob_lookup(&b, repo_.get(), git_tree_entry_id(e)) != 0)
     return std::nullopt;
   BlobPtr blob(b);
   return std::string(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
+}
+
+std::string ObjectReader::entry_id(const std::string& commit_hex, const std::string& path) const {
+  TreePtr tree = commit_tree(commit_hex);
+  git_tree_entry* e = nullptr;
+  if (!tree || git_tree_entry_bypath(&e, tree.get(), path.c_str()) != 0) return {};
+  Owned<git_tree_entry, git_tree_entry_free> entry(e);
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, git_tree_entry_id(e));
+  return hex;
+}
+
+void ObjectReader::for_each_file(const std::string& commit_hex, const std::string& dir, const std::string& suffix,
+                                 const std::function<void(const std::string&, std::string_view)>& fn) const {
+  TreePtr root = commit_tree(commit_hex);
+  git_tree_entry* e = nullptr;
+  if (!root || git_tree_entry_bypath(&e, root.get(), dir.c_str()) != 0) return;
+  Owned<git_tree_entry, git_tree_entry_free> entry(e);
+  git_tree* t = nullptr;
+  if (git_tree_entry_type(e) != GIT_OBJECT_TREE || git_tree_lookup(&t, repo_.get(), git_tree_entry_id(e)) != 0) return;
+  TreePtr tree(t);
+  struct Walk {
+    const ObjectReader* self;
+    const std::string& dir;
+    const std::string& suffix;
+    const std::function<void(const std::string&, std::string_view)>& fn;
+  } walk{this, dir, suffix, fn};
+  git_tree_walk(
+      t, GIT_TREEWALK_PRE,
+      [](const char* root_path, const git_tree_entry* entry, void* payload) -> int {
+        auto* w = static_cast<Walk*>(payload);
+        if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
+        std::string name = git_tree_entry_name(entry);
+        if (name.size() < w->suffix.size() || name.compare(name.size() - w->suffix.size(), w->suffix.size(), w->suffix) != 0)
+          return 0;
+        git_blob* b = nullptr;
+        if (git_blob_lookup(&b, w->self->repo_.get(), git_tree_entry_id(entry)) != 0) return 0;
+        BlobPtr blob(b);
+        w->fn(w->dir + "/" + root_path + name,
+              {static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b))});
+        return 0;
+      },
+      &walk);
 }
 
 bool ObjectReader::has(const std::string& oid_hex) const {

@@ -3,6 +3,7 @@
 // one file of each commit's tree.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -37,6 +38,16 @@ class ObjectReader {
   // nullopt when there is none.
   std::optional<std::string> read_path(const std::string& commit_hex, const std::string& path) const;
 
+  // The id of the tree or blob at `path` in the commit's tree (40 hex
+  // digits), or "" when there is none.
+  std::string entry_id(const std::string& commit_hex, const std::string& path) const;
+
+  // Calls `fn` with the path and bytes of every blob under the folder `dir`
+  // of the commit's tree whose name ends with `suffix` (all when empty).
+  // Nothing happens when the commit or folder is missing.
+  void for_each_file(const std::string& commit_hex, const std::string& dir, const std::string& suffix,
+                     const std::function<void(const std::string& path, std::string_view data)>& fn) const;
+
   // True when the object exists in the object database.
   bool has(const std::string& oid_hex) const;
 
@@ -69,6 +80,7 @@ class ObjectReader {
 
  private:
   BlobView blob_in(git_tree* tree, const char* name) const;
+  TreePtr commit_tree(const std::string& commit_hex) const;
 
   std::string path_;
   RepoPtr repo_;

@@ -48,7 +48,8 @@ TEST_SUITE("classify") {
     REQUIRE(applied.applied.size() == 1);
     git::ObjectReader reader(r);
     const std::string commit = applied.applied[0].second;
-    auto with = core::review_patch(files, rules, [&](const std::string& path) { return reader.read_path(commit, path); });
+    core::RepoView view{[&](const std::string& path) { return reader.read_path(commit, path); }, {}, nullptr};
+    auto with = core::review_patch(files, rules, &view);
     CHECK(states(with.findings).find("unsafe-block@11:present") != std::string::npos);
     CHECK(states(with.findings).find("outside-context") == std::string::npos);
     // The change inside other() lies within one item: both see the same.
