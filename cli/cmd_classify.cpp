@@ -65,9 +65,18 @@ Action add_classify(CLI::App& app, Global& g) {
         std::string raw = mail::looks_like_mbox(data) ? mail::extract_message(data, e, mail::MboxFormat::mboxrd)
                                                       : data;
         auto p = mail::parse_message(raw);
-        if (!p.message) continue;
+        if (!p.message) {
+          std::cerr << "seam classify: " << a->what << ": the mail at byte " << e.offset << " cannot be read: "
+                    << p.error << "\n";
+          return 1;
+        }
         if (!p.message->facts.has_diff) continue;
         inputs.push_back({p.message->msgid, p.message->subject, std::move(raw)});
+      }
+      if (inputs.empty()) {
+        std::cerr << "seam classify: " << a->what << ": no patch in it (" << entries.size()
+                  << (entries.size() == 1 ? " mail" : " mails") << ", none with a diff)\n";
+        return 1;
       }
     } else {
       core::Store store(g.db_path());

@@ -12,26 +12,15 @@ struct Leaf {
   int line;
 };
 
-// The tokens of a Rust tree in order, comments left out.
+// The tokens of a Rust tree in order, comments and literals left out.
 std::vector<Leaf> rust_tokens(TSNode root, std::string_view src) {
   std::vector<Leaf> out;
-  TSTreeCursor c = ts_tree_cursor_new(root);
-  for (;;) {
-    TSNode n = ts_tree_cursor_current_node(&c);
+  ts::for_each_token(root, ts::rust_text_node, [&](TSNode n) {
     std::string_view type(ts_node_type(n));
-    bool skip = type == "line_comment" || type == "block_comment" || type == "string_literal" ||
-                type == "raw_string_literal" || type == "char_literal";
-    if (!skip && ts_tree_cursor_goto_first_child(&c)) continue;
-    if (!skip && ts_node_child_count(n) == 0)
-      out.push_back({ts::text(n, src), type == "identifier" || type == "type_identifier",
-                     static_cast<int>(ts_node_start_point(n).row) + 1});
-    while (!ts_tree_cursor_goto_next_sibling(&c)) {
-      if (!ts_tree_cursor_goto_parent(&c)) {
-        ts_tree_cursor_delete(&c);
-        return out;
-      }
-    }
-  }
+    out.push_back({ts::text(n, src), type == "identifier" || type == "type_identifier",
+                   static_cast<int>(ts_node_start_point(n).row) + 1});
+  });
+  return out;
 }
 
 }  // namespace

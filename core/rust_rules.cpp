@@ -141,6 +141,25 @@ Fragment fragment_of(const Hunk& h) {
 }
 
 using ts::is;
+
+// A hunk often starts inside an item and ends before its closing braces:
+// the delimiters its tokens leave open, closed in order ("})" for `f({`), so
+// that the item around the change parses whole. Brackets in comments and
+// literals do not count.
+std::string closers_of(TSNode root, const std::string& src) {
+  std::string open;
+  ts::for_each_token(root, ts::rust_text_node, [&](TSNode n) {
+    std::string_view t = ts::text(n, src);
+    if (t.size() != 1) return;
+    char ch = t[0];
+    if (ch == '{' || ch == '(' || ch == '[') open.push_back(ch);
+    else if ((ch == '}' || ch == ')' || ch == ']') && !open.empty()) open.pop_back();
+  });
+  std::string close;
+  for (auto it = open.rbegin(); it != open.rend(); ++it) close += *it == '{' ? '}' : *it == '(' ? ')' : ']';
+  return close;
+}
+
 bool is_comment(TSNode n) { return is(n, "line_comment") || is(n, "block_comment"); }
 
 // Comments directly above `n` (attributes may sit between), nearest last.
@@ -359,10 +378,19 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
     }
   }
   for (size_t fi = 0; fi < fragments.size(); ++fi) {
-    const Fragment& f = fragments[fi];
+    Fragment& f = fragments[fi];
     if (f.rows.empty()) continue;
-    TreePtr tree(ts_parser_parse_string(parser.get(), nullptr, f.text.data(), static_cast<uint32_t>(f.text.size())));
+    TreePtr tree = ts::parse(parser.get(), f.text);
     if (!tree) continue;
+    if (!whole_file && ts_node_has_error(ts_tree_root_node(tree.get()))) {
+      const std::string close = closers_of(ts_tree_root_node(tree.get()), f.text);
+      if (!close.empty()) {
+        // Past the last row: nothing found there is reported (rows clamp).
+        f.text += close + "\n";
+        tree = ts::parse(parser.get(), f.text);
+        if (!tree) continue;
+      }
+    }
     TSNode root = ts_tree_root_node(tree.get());
     const bool starts_file = starts[fi] <= 1;
     if (unsafe_rule) {

@@ -50,4 +50,31 @@ inline bool is(TSNode n, const char* type) {
   return !ts_node_is_null(n) && std::string_view(ts_node_type(n)) == type;
 }
 
+// Calls fn(node) for each token (leaf) under `root` in source order, without
+// going into nodes for which skip(node) is true (comments, string literals).
+// Missing nodes that error recovery inserted have no text and are left out.
+template <typename Skip, typename Fn>
+void for_each_token(TSNode root, Skip skip, Fn fn) {
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    const bool skipped = skip(n);
+    if (!skipped && ts_tree_cursor_goto_first_child(&c)) continue;
+    if (!skipped && ts_node_child_count(n) == 0 && !ts_node_is_missing(n)) fn(n);
+    while (!ts_tree_cursor_goto_next_sibling(&c)) {
+      if (!ts_tree_cursor_goto_parent(&c)) {
+        ts_tree_cursor_delete(&c);
+        return;
+      }
+    }
+  }
+}
+
+// Comments and literals of the Rust grammar: their brackets and words are text, not tokens.
+inline bool rust_text_node(TSNode n) {
+  std::string_view t(ts_node_type(n));
+  return t == "line_comment" || t == "block_comment" || t == "string_literal" || t == "raw_string_literal" ||
+         t == "char_literal";
+}
+
 }  // namespace seam::core::ts
