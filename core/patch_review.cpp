@@ -1,5 +1,6 @@
 #include "core/patch_review.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "core/c_items.hpp"
@@ -31,7 +32,12 @@ Finding glue_finding(const FileDiff& f, bool bindings_header) {
         g.end_line = l.new_line;
         if (g.snippet.size() < 400) g.snippet += l.text + "\n";
       }
-  if (!g.line) g.line = g.end_line = f.hunks.front().new_start;
+  if (!g.line) {  // only removals: show what went, where it was
+    g.line = g.end_line = std::max(f.hunks.front().new_start, 1);
+    for (const auto& h : f.hunks)
+      for (const auto& l : h.lines)
+        if (l.origin == '-' && g.snippet.size() < 400) g.snippet += "-" + l.text + "\n";
+  }
   return g;
 }
 

@@ -234,7 +234,7 @@ bool in_test_code(TSNode n, const std::string& src) {
   return false;
 }
 
-bool unsafe_fn_has_safety_doc(TSNode fn, const std::string& src) {
+bool has_safety_doc(TSNode fn, const std::string& src) {
   for (TSNode p = ts_node_prev_sibling(fn); !ts_node_is_null(p); p = ts_node_prev_sibling(p)) {
     if (is_comment(p)) {
       if (node_text(p, src).find("# Safety") != std::string::npos) return true;
@@ -320,8 +320,12 @@ RuleSet load_rules(const std::vector<std::string>& dirs) {
   return set;
 }
 
-void scan_macro_bodies(TSNode node, const Fragment& f, const std::string& src, const Rule& rule, bool starts_file,
-                       const std::string& path, std::set<std::pair<std::string, int>>& seen,
+// The rules for unsafe code written inside macro bodies.
+struct MacroRules {
+  const Rule *block = nullptr, *impl = nullptr, *fn = nullptr, *trait = nullptr;
+};
+void scan_macro_bodies(TSNode node, const Fragment& f, const std::string& src, const MacroRules& rules,
+                       bool starts_file, const std::string& path, std::set<std::pair<std::string, int>>& seen,
                        std::vector<Finding>& out);
 
 // The whole post-image as one fragment, rows marked added where a hunk adds.
@@ -354,12 +358,15 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
   ParserPtr parser(ts_parser_new());
   ts_parser_set_language(parser.get(), tree_sitter_rust());
   std::vector<const Rule*> applicable;
-  const Rule* unsafe_rule = nullptr;
+  MacroRules in_macros;
   for (const auto& r : rules.rules) {
     if (!r.path_prefix.empty() && path.rfind(r.path_prefix, 0) != 0) continue;
     if (!r.compiled) continue;
     applicable.push_back(&r);
-    if (r.id == "unsafe-block") unsafe_rule = &r;
+    if (r.id == "unsafe-block") in_macros.block = &r;
+    if (r.id == "unsafe-impl") in_macros.impl = &r;
+    if (r.id == "unsafe-fn") in_macros.fn = &r;
+    if (r.id == "unsafe-trait") in_macros.trait = &r;
   }
   const Combined& combined = combined_for(applicable);
   if (!combined.query) return out;
@@ -393,14 +400,14 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
     }
     TSNode root = ts_tree_root_node(tree.get());
     const bool starts_file = starts[fi] <= 1;
-    if (unsafe_rule) {
+    if (in_macros.block || in_macros.impl || in_macros.fn || in_macros.trait) {
         // Only inside macro definitions and invocations: elsewhere the query sees the blocks.
         std::vector<TSNode> stack{root};
         while (!stack.empty()) {
           TSNode n = stack.back();
           stack.pop_back();
           if (is(n, "macro_definition") || is(n, "macro_invocation")) {
-            scan_macro_bodies(n, f, f.text, *unsafe_rule, starts_file, path, seen, out);
+            scan_macro_bodies(n, f, f.text, in_macros, starts_file, path, seen, out);
             continue;
           }
           for (uint32_t i = 0; i < ts_node_child_count(n); ++i) stack.push_back(ts_node_child(n, i));
@@ -452,12 +459,13 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
         fd.line = f.line[r0];
         fd.end_line = f.line[r1];
         for (uint32_t r = r0; r <= r1 && r < r0 + 8; ++r) fd.snippet += f.rows[r] + "\n";
-        if (id == "unsafe-block" || id == "unsafe-impl" || id == "unsafe-trait") {
+        if (id == "unsafe-block" || id == "unsafe-impl") {
           auto j = safety_of(*target, f, f.text, starts_file);
           fd.safety_comment = j.comment;
           fd.safety_state = j.state;
-        } else if (id == "unsafe-fn") {
-          const bool doc = unsafe_fn_has_safety_doc(*target, f.text) || in_trait_impl(*target);
+        } else if (id == "unsafe-fn" || id == "unsafe-trait") {
+          // The contract of an unsafe fn or trait is its `# Safety` doc section.
+          const bool doc = has_safety_doc(*target, f.text) || (id == "unsafe-fn" && in_trait_impl(*target));
           fd.safety_state = doc ? "present" : (r0 == 0 && !starts_file ? "outside-context" : "missing");
         }
         out.push_back(fd);
@@ -484,47 +492,69 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
   return out;
 }
 
-void scan_macro_bodies(TSNode node, const Fragment& f, const std::string& src, const Rule& rule, bool starts_file,
-                       const std::string& path, std::set<std::pair<std::string, int>>& seen,
+void scan_macro_bodies(TSNode node, const Fragment& f, const std::string& src, const MacroRules& rules,
+                       bool starts_file, const std::string& path, std::set<std::pair<std::string, int>>& seen,
                        std::vector<Finding>& out) {
   // macro_rules! bodies stay token trees to tree-sitter: an `unsafe` token
-  // followed by a `{…}` tree is an unsafe block all the same.
+  // followed by a `{…}` tree is an unsafe block all the same, and `unsafe
+  // impl`, `unsafe fn`, `unsafe trait` run up to their `{…}` tree.
   const uint32_t n = ts_node_child_count(node);
   for (uint32_t i = 0; i < n; ++i) {
     TSNode c = ts_node_child(node, i);
     if ((is(c, "identifier") || is(c, "unsafe")) && node_text(c, src) == "unsafe") {
       TSNode next = ts_node_next_sibling(c);
-      if (is(next, "token_tree") && node_text(next, src).rfind("{", 0) == 0) {
-        const uint32_t r0 = ts_node_start_point(c).row;
-        uint32_t r1 = std::min<uint32_t>(ts_node_end_point(next).row, static_cast<uint32_t>(f.rows.size() - 1));
-        bool touches = false;
-        for (uint32_t r = r0; r <= r1 && r < f.rows.size(); ++r) touches = touches || f.added[r];
-        if (touches && r0 < f.rows.size() && seen.insert({rule.id, f.line[r0]}).second) {
-          Finding fd;
-          fd.rule = rule.id;
-          fd.severity = rule.severity;
-          fd.message = rule.message + " (in a macro body)";
-          fd.question = rule.question;
-          fd.path = path;
-          fd.line = f.line[r0];
-          fd.end_line = f.line[r1];
-          for (uint32_t r = r0; r <= r1 && r < r0 + 8; ++r) fd.snippet += f.rows[r] + "\n";
-          // The comment lines right above, in the macro's text.
-          std::string comment;
-          uint32_t r = r0;
-          while (r > 0 && trim(f.rows[r - 1]).rfind("//", 0) == 0) --r;
-          for (uint32_t k = r; k < r0; ++k) comment += (comment.empty() ? "" : " ") + trim(trim(f.rows[k]).substr(2));
-          if (comment.find("SAFETY:") != std::string::npos) {
-            fd.safety_comment = comment.substr(comment.find("SAFETY:"));
-            fd.safety_state = "present";
-          } else {
-            fd.safety_state = (r == 0 && !starts_file) ? "outside-context" : "missing";
-          }
-          out.push_back(std::move(fd));
+      const std::string word = ts_node_is_null(next) ? "" : node_text(next, src);
+      const Rule* rule = nullptr;
+      TSNode body = next;
+      if (is(next, "token_tree") && word.rfind("{", 0) == 0) {
+        rule = rules.block;
+      } else if (word == "impl" || word == "fn" || word == "trait" || word == "extern") {
+        rule = word == "impl" ? rules.impl : word == "trait" ? rules.trait : rules.fn;
+        // The item ends with its `{…}` tree (or its `;`).
+        for (body = next; !ts_node_is_null(body); body = ts_node_next_sibling(body)) {
+          const std::string t = node_text(body, src);
+          if ((is(body, "token_tree") && t.rfind("{", 0) == 0) || t == ";") break;
         }
+        if (ts_node_is_null(body)) body = next;
+      }
+      if (!rule) {
+        if (ts_node_child_count(c) > 0) scan_macro_bodies(c, f, src, rules, starts_file, path, seen, out);
+        continue;
+      }
+      const uint32_t r0 = ts_node_start_point(c).row;
+      uint32_t r1 = std::min<uint32_t>(ts_node_end_point(body).row, static_cast<uint32_t>(f.rows.size() - 1));
+      bool touches = false;
+      for (uint32_t r = r0; r <= r1 && r < f.rows.size(); ++r) touches = touches || f.added[r];
+      if (touches && r0 < f.rows.size() && seen.insert({rule->id, f.line[r0]}).second) {
+        Finding fd;
+        fd.rule = rule->id;
+        fd.severity = rule->severity;
+        fd.message = rule->message + " (in a macro body)";
+        fd.question = rule->question;
+        fd.path = path;
+        fd.line = f.line[r0];
+        fd.end_line = f.line[r1];
+        for (uint32_t r = r0; r <= r1 && r < r0 + 8; ++r) fd.snippet += f.rows[r] + "\n";
+        // The comment lines right above, in the macro's text (a token tree
+        // keeps no comment nodes), attributes allowed between.
+        std::string comment;
+        uint32_t r = r0;
+        while (r > 0 && (trim(f.rows[r - 1]).rfind("//", 0) == 0 || trim(f.rows[r - 1]).rfind("#[", 0) == 0)) --r;
+        for (uint32_t k = r; k < r0; ++k)
+          if (trim(f.rows[k]).rfind("//", 0) == 0) comment += (comment.empty() ? "" : " ") + trim(trim(f.rows[k]).substr(2));
+        const char* unseen = (r == 0 && !starts_file) ? "outside-context" : "missing";
+        if (rule == rules.fn || rule == rules.trait) {
+          fd.safety_state = comment.find("# Safety") != std::string::npos ? "present" : unseen;
+        } else if (comment.find("SAFETY:") != std::string::npos) {
+          fd.safety_comment = comment.substr(comment.find("SAFETY:"));
+          fd.safety_state = "present";
+        } else {
+          fd.safety_state = unseen;
+        }
+        out.push_back(std::move(fd));
       }
     }
-    if (ts_node_child_count(c) > 0) scan_macro_bodies(c, f, src, rule, starts_file, path, seen, out);
+    if (ts_node_child_count(c) > 0) scan_macro_bodies(c, f, src, rules, starts_file, path, seen, out);
   }
 }
 

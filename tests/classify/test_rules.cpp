@@ -140,6 +140,32 @@ TEST_SUITE("classify") {
     CHECK(count(impls, "unsafe-impl") == 2);
     CHECK(*first(impls, "unsafe-impl")->safety_state == "present");
     CHECK(count(impls, "unsafe-trait") == 1);
+    // An unsafe trait's contract is its `# Safety` doc section.
+    CHECK(*first(impls, "unsafe-trait")->safety_state == "missing");
+    auto documented_trait = run(diff_of("rust/kernel/a.rs", {},
+                                        {"/// A backend.", "///", "/// # Safety", "///", "/// `get` returns valid memory.",
+                                         "// (a plain comment between)", "pub unsafe trait Backend {}"}));
+    CHECK(*first(documented_trait, "unsafe-trait")->safety_state == "present");
+  }
+
+  TEST_CASE("unsafe impl, fn and trait inside macro_rules! bodies") {
+    auto m = run(diff_of("rust/kernel/a.rs", {},
+                         {"macro_rules! imp {", "    ($t:ty) => {", "        // SAFETY: `$t` has no interior mutability.",
+                          "        unsafe impl Sync for $t {}", "        unsafe impl Send for $t {}",
+                          "        /// # Safety", "        /// `p` is valid.",
+                          "        unsafe fn get(p: *const $t) -> $t { unsafe { *p } }",
+                          "        unsafe trait Marker {}", "    };", "}"}));
+    REQUIRE(count(m, "unsafe-impl") == 2);
+    CHECK(*first(m, "unsafe-impl")->safety_state == "present");
+    CHECK(first(m, "unsafe-impl")->line == 4);
+    CHECK(*first(m, "unsafe-impl")->safety_comment == "SAFETY: `$t` has no interior mutability.");
+    CHECK(count(m, "unsafe-fn") == 1);
+    CHECK(*first(m, "unsafe-fn")->safety_state == "present");
+    CHECK(count(m, "unsafe-block") == 1);
+    CHECK(count(m, "unsafe-trait") == 1);
+    CHECK(*first(m, "unsafe-trait")->safety_state == "missing");
+    // `unsafe` as a plain token (not before impl/fn/trait/{…}) is nothing.
+    CHECK(run(diff_of("rust/kernel/a.rs", {}, {"macro_rules! m { () => { let unsafe_x = 1; }; }"})).empty());
   }
 
   TEST_CASE("the Rust/C boundary") {
