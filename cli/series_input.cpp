@@ -62,9 +62,13 @@ std::unique_ptr<RepoReview> RepoReview::open(const std::string& repo, const std:
   git::ApplyOptions opts;
   opts.write_branch = false;
   auto r = git::apply_patches(repo, patches, hints, opts);
-  if (!r.error.empty() || r.failed) {
-    std::cerr << "seam " << command << ": the series does not apply in " << repo << ": "
-              << (r.failed ? "<" + r.failed->id + ">: " + r.failed->path + ": " + r.failed->reason : r.error) << "\n";
+  if (r.failed) {
+    std::cerr << "seam " << command << ": the series does not apply in " << repo << ": <" << r.failed->id
+              << ">: " << r.failed->path << ": " << r.failed->reason << "\n";
+    return nullptr;
+  }
+  if (!r.error.empty()) {  // names the repository already
+    std::cerr << "seam " << command << ": --repo: " << r.error << "\n";
     return nullptr;
   }
   std::unique_ptr<RepoReview> out(new RepoReview);
