@@ -129,6 +129,15 @@ CREATE TABLE series_trailers(
   PRIMARY KEY(version_id, idx, position)
 ) WITHOUT ROWID;
 )sql",
+    // 3: what mbox sources need to be read back and resumed safely. A table of
+    // its own (not columns of sources), created only when missing.
+    R"sql(
+CREATE TABLE IF NOT EXISTS source_files(
+  source_id INTEGER PRIMARY KEY REFERENCES sources(id),
+  mbox_format TEXT NOT NULL DEFAULT '',  -- mboxrd, mboxo; '' read before v3
+  prefix_hash TEXT NOT NULL DEFAULT ''   -- digest of the bytes before the offset
+);
+)sql",
 };
 
 Store::Store(const std::string& path) : path_(path) {
@@ -184,7 +193,9 @@ Source Store::source(const std::string& path, const std::string& kind) {
   Statement ins(db_.get(), "INSERT OR IGNORE INTO sources(path, kind) VALUES(?1, ?2)");
   ins.bind(1, path).bind(2, kind).run();
   Statement q(db_.get(),
-              "SELECT id, path, kind, cursor, size, mtime, offset FROM sources WHERE path=?1");
+              "SELECT s.id, s.path, s.kind, s.cursor, s.size, s.mtime, s.offset, "
+              "coalesce(f.mbox_format, ''), coalesce(f.prefix_hash, '') "
+              "FROM sources s LEFT JOIN source_files f ON f.source_id=s.id WHERE s.path=?1");
   q.bind(1, path);
   q.step();
   Source s;
@@ -195,12 +206,16 @@ Source Store::source(const std::string& path, const std::string& kind) {
   s.size = q.int64(4);
   s.mtime = q.int64(5);
   s.offset = q.int64(6);
+  s.mbox_format = q.text(7);
+  s.prefix_hash = q.text(8);
   if (s.kind != kind) {
     // The same path now reads as another kind (an mbox was gzipped, say):
     // start it over rather than applying a cursor that means something else.
     s.kind = kind;
     s.cursor.clear();
     s.size = s.mtime = s.offset = 0;
+    s.mbox_format.clear();
+    s.prefix_hash.clear();
     save_source(s);
   }
   return s;
@@ -211,6 +226,12 @@ void Store::save_source(const Source& s) {
                "UPDATE sources SET kind=?2, cursor=?3, size=?4, mtime=?5, offset=?6 WHERE id=?1");
   st.bind(1, s.id).bind(2, s.kind).bind(3, s.cursor).bind(4, s.size).bind(5, s.mtime).bind(6, s.offset);
   st.run();
+  Statement f(db_.get(),
+              "INSERT INTO source_files(source_id, mbox_format, prefix_hash) VALUES(?1, ?2, ?3) "
+              "ON CONFLICT(source_id) DO UPDATE SET mbox_format=excluded.mbox_format, "
+              "prefix_hash=excluded.prefix_hash");
+  f.bind(1, s.id).bind(2, s.mbox_format).bind(3, s.prefix_hash);
+  f.run();
 }
 
 void Store::begin() { exec(db_.get(), "BEGIN IMMEDIATE"); }
@@ -318,7 +339,7 @@ int64_t Store::duplicate_count() {
 static const char* const kMessageColumns =
     "m.msgid, m.synthetic, m.subject, m.from_name, m.from_email, m.to_addrs, m.cc_addrs, "
     "m.date, m.tz, m.date_raw, m.date_ok, m.in_reply_to, m.list_id, m.size, m.locator, s.path, m.id, "
-    "s.kind";
+    "s.kind, (SELECT f.mbox_format FROM source_files f WHERE f.source_id=s.id)";
 
 Message Store::read_row(Statement& st) {
   Message m;
@@ -349,7 +370,7 @@ std::vector<Store::Listed> Store::list_messages(int64_t limit) {
                               "ORDER BY m.date IS NULL, m.date, m.id LIMIT ?1");
   st.bind(1, limit);
   std::vector<Listed> out;
-  while (st.step()) out.push_back({read_row(st), st.text(15), st.text(17)});
+  while (st.step()) out.push_back({read_row(st), st.text(15), st.text(17), st.text(18)});
   return out;
 }
 
@@ -358,7 +379,7 @@ std::optional<Store::Listed> Store::find_message(std::string_view msgid) {
                               " FROM messages m JOIN sources s ON s.id=m.source_id WHERE m.msgid=?1");
   st.bind(1, msgid);
   if (!st.step()) return std::nullopt;
-  return Listed{read_row(st), st.text(15), st.text(17)};
+  return Listed{read_row(st), st.text(15), st.text(17), st.text(18)};
 }
 
 std::optional<std::string> Store::kept_raw(std::string_view msgid) {

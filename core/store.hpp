@@ -27,6 +27,12 @@ struct Source {
   int64_t size = 0;    // file sources: size when last read
   int64_t mtime = 0;   // file sources: mtime (ns) when last read
   int64_t offset = 0;  // file sources: offset up to which messages were read
+  // mbox sources: the quoting the file was read with ("mboxrd", "mboxo"; ""
+  // when read before seam remembered it, taken as mboxrd).
+  std::string mbox_format;
+  // mbox sources: a digest of the bytes before `offset` (see mail/ingest.cpp),
+  // so that a file rewritten with other mail is not resumed; "" when unknown.
+  std::string prefix_hash;
 };
 
 enum class AddResult { added, duplicate };
@@ -64,6 +70,7 @@ class Store {
     Message message;
     std::string source;       // path of the source
     std::string source_kind;  // its kind (mbox, public-inbox, …)
+    std::string source_mbox_format;  // the source's Source::mbox_format
   };
   // Messages ordered by date (undated last); limit < 0 means all.
   std::vector<Listed> list_messages(int64_t limit = -1);

@@ -67,7 +67,17 @@ std::string inflate_gzip(const std::string& path, uint64_t cap, bool prefix) {
       throw FileError(path + ": corrupt gzip data at inflated offset " + std::to_string(out.size()) +
                       ": " + (msg ? msg : "unknown error"));
     }
-    if (n == 0) break;
+    if (n == 0) {
+      // gzread() reports a stream cut short (an interrupted download) as
+      // Z_BUF_ERROR, then returns 0 as at a clean end: only gzerror() tells.
+      int errnum = Z_OK;
+      const char* msg = gzerror(gz.get(), &errnum);
+      if (errnum != Z_OK)
+        throw FileError(path + ": corrupt gzip data at inflated offset " + std::to_string(out.size()) + ": " +
+                        (errnum == Z_BUF_ERROR ? "truncated (unexpected end of file)"
+                                               : (msg && *msg ? msg : "unknown error")));
+      break;
+    }
     if (out.size() + static_cast<uint64_t>(n) > cap && prefix) {
       out.append(buf, static_cast<size_t>(cap - out.size()));
       break;

@@ -1,5 +1,6 @@
 #include "mail/ingest.hpp"
 
+#include <glib.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -61,6 +62,7 @@ class Writer {
     }
     checkpoint();
     if (++since_commit_ >= kBatch) {
+      if (before_save) before_save();
       store_.save_source(src_);
       store_.commit();
       store_.begin();
@@ -70,7 +72,11 @@ class Writer {
       opts_.progress(rep_.source, rep_.seen, total_);
   }
 
+  // Called before the source (its cursor) is saved, to complete it.
+  std::function<void()> before_save;
+
   void finish() {
+    if (before_save) before_save();
     store_.save_source(src_);
     store_.commit();
     open_ = false;
@@ -85,6 +91,43 @@ class Writer {
   size_t since_commit_ = 0;
   bool open_ = true;
 };
+
+const char* format_name(MboxFormat f) { return f == MboxFormat::mboxo ? "mboxo" : "mboxrd"; }
+
+// What a resumed mbox must still hold before its cursor: a SHA-1 of the
+// offset and of the first and last 64 KiB before it (all of it when shorter).
+// A file rewritten with other mail changes it, even at the same size; hashing
+// two windows, not the whole prefix, keeps a run on an appended
+// multi-gigabyte archive from reading it all again.
+std::string prefix_digest(std::string_view data, uint64_t offset) {
+  constexpr uint64_t kWindow = 64 * 1024;
+  offset = std::min<uint64_t>(offset, data.size());
+  GChecksum* sum = g_checksum_new(G_CHECKSUM_SHA1);
+  const std::string len = std::to_string(offset) + "\n";
+  g_checksum_update(sum, reinterpret_cast<const guchar*>(len.data()), static_cast<gssize>(len.size()));
+  auto feed = [&](uint64_t from, uint64_t n) {
+    g_checksum_update(sum, reinterpret_cast<const guchar*>(data.data() + from), static_cast<gssize>(n));
+  };
+  if (offset <= 2 * kWindow) {
+    feed(0, offset);
+  } else {
+    feed(0, kWindow);
+    feed(offset - kWindow, kWindow);
+  }
+  std::string out = g_checksum_get_string(sum);
+  g_checksum_free(sum);
+  return out;
+}
+
+// True when the mail read up to `src.offset` is still there, unchanged, and
+// the cursor is on a message boundary (or the end): reading can resume.
+bool resumable(const core::Source& src, std::string_view data) {
+  if (src.offset <= 0 || static_cast<uint64_t>(src.offset) > data.size()) return false;
+  const auto offset = static_cast<uint64_t>(src.offset);
+  if (offset != data.size() && data.substr(offset, 5) != "From ") return false;
+  // Sources read before the digest was kept: the boundary check alone.
+  return src.prefix_hash.empty() || prefix_digest(data, offset) == src.prefix_hash;
+}
 
 int64_t mtime_ns(const struct stat& st) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
@@ -133,6 +176,7 @@ void ingest_mbox_data(core::Store& store, core::Source& src, SourceReport& rep,
   };
 
   Writer w(store, src, rep, opts, static_cast<int64_t>(entries.size()));
+  w.before_save = [&] { src.prefix_hash = prefix_digest(data, static_cast<uint64_t>(src.offset)); };
   PipelineSpec spec;
   spec.count = entries.size();
   spec.threads = opts.threads;
@@ -167,6 +211,11 @@ void ingest_file(core::Store& store, SourceReport& rep, const std::string& path,
   rep.kind = gz ? "mbox.gz" : "mbox";
   core::Source src = store.source(canonical(path), rep.kind);
   const int64_t size = static_cast<int64_t>(st.st_size);
+  // Read back (mail/locate.cpp) with the quoting it was read with: read with
+  // another, the source starts over, so that its messages read back as read.
+  const std::string format = format_name(opts.format);
+  if (!src.mbox_format.empty() && src.mbox_format != format) src.size = src.mtime = src.offset = 0;
+  src.mbox_format = format;
   if (src.size == size && src.mtime == mtime_ns(st) && src.offset > 0) return;  // unchanged
 
   try {
@@ -174,11 +223,9 @@ void ingest_file(core::Store& store, SourceReport& rep, const std::string& path,
       std::string data = inflate_gzip(path, opts.max_inflate);
       // Appended gzip members extend the inflated stream: resume there.
       uint64_t start = 0;
-      if (src.offset > 0 && static_cast<uint64_t>(src.offset) <= data.size() &&
-          size >= src.size && std::string_view(data).substr(src.offset, 5) == "From ")
+      if (resumable(src, data) && (size >= src.size || static_cast<uint64_t>(src.offset) == data.size()))
         start = static_cast<uint64_t>(src.offset);
-      else if (src.offset > 0 && static_cast<uint64_t>(src.offset) == data.size())
-        start = data.size();
+      src.offset = static_cast<int64_t>(start);
       src.size = size;
       src.mtime = mtime_ns(st);
       ingest_mbox_data(store, src, rep, opts, data, start, false);
@@ -186,13 +233,14 @@ void ingest_file(core::Store& store, SourceReport& rep, const std::string& path,
       MappedFile file(path);
       std::string_view data = file.data();
       uint64_t start = 0;
-      // Appended mail: the old end must still be a message boundary.
-      if (src.offset > 0 && static_cast<uint64_t>(src.offset) <= data.size() && size >= src.size &&
-          (static_cast<uint64_t>(src.offset) == data.size() || data.substr(src.offset, 5) == "From "))
-        start = static_cast<uint64_t>(src.offset);
+      // Appended mail: the old end must still be a message boundary, with the
+      // mail read before still in front of it.
+      if (size >= src.size && resumable(src, data)) start = static_cast<uint64_t>(src.offset);
+      src.offset = static_cast<int64_t>(start);
       src.size = size;
       src.mtime = mtime_ns(st);
       if (start == data.size()) {
+        src.prefix_hash = prefix_digest(data, start);
         store.save_source(src);
         return;
       }
@@ -378,6 +426,7 @@ SourceReport ingest_stdin(core::Store& store, std::string data, const IngestOpti
   src.offset = 0;
   ingest_mbox_data(store, src, rep, opts, data, 0, true);
   src.offset = 0;
+  src.prefix_hash.clear();
   store.save_source(src);
   return rep;
 }

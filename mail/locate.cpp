@@ -37,7 +37,9 @@ RawRead read_raw(core::Store& store, const std::string& msgid) {
       }
       if (e.offset + e.length > data.size()) throw FileError(place + ": the file is shorter than it was");
       std::string_view slice = data.substr(e.offset, e.length);
-      r.raw = looks_like_mbox(slice) ? extract_message(data, e, MboxFormat::mboxrd) : std::string(slice);
+      // Unquoted as at ingest ("" is a source read before the format was kept).
+      const MboxFormat fmt = m->source_mbox_format == "mboxo" ? MboxFormat::mboxo : MboxFormat::mboxrd;
+      r.raw = looks_like_mbox(slice) ? extract_message(data, e, fmt) : std::string(slice);
     } else if (m->source_kind == "maildir") {
       namespace fs = std::filesystem;
       fs::path file = fs::path(m->source) / where;

@@ -5,6 +5,7 @@
 #include "git/hash.hpp"
 #include "mail/body.hpp"
 #include "mail/bodyfacts.hpp"
+#include "mail/date.hpp"
 #include "mail/gmime.hpp"
 #include "mail/subject.hpp"
 
@@ -21,6 +22,13 @@ static std::string utf8(const char* p) {
   std::string s = p ? p : "";
   make_valid_utf8(s);
   return s;
+}
+
+// Raw 8-bit header text (no RFC 2047): UTF-8 when valid, else windows-1252,
+// as decode_header_text() reads Subject and GMime reads From.
+static void header_bytes_to_utf8(std::string& s) {
+  if (g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr)) return;
+  s = to_utf8(s, "");
 }
 
 static std::string trim(std::string_view s) {
@@ -48,10 +56,37 @@ static void add_addresses(InternetAddressList* list, std::vector<core::Address>&
   }
 }
 
-static std::vector<std::string> parse_refs(const char* text) {
+// GMime's References parser stops at the first character between ids that
+// cannot be part of a phrase: the ',' some mail clients put between ids, but
+// also ';', ':', '.', '@' ... Blanks those (outside ids, comments and quoted
+// strings), in place, so that every <id> is kept, as git and public-inbox do.
+static void blank_separators(std::string& v) {
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (c == '<') {  // an id: left as written
+      const size_t gt = v.find('>', i + 1);
+      if (gt == std::string::npos) return;
+      i = gt;
+    } else if (c == '(' || c == '"') {  // a comment (nested) or a quoted string
+      int depth = 0;
+      for (; i < v.size(); ++i) {
+        if (v[i] == '\\') ++i;
+        else if (c == '"' && v[i] == '"' && depth++ > 0) break;
+        else if (c == '(' && v[i] == '(') ++depth;
+        else if (c == '(' && v[i] == ')' && --depth == 0) break;
+      }
+    } else if (c == ',' || c == ';' || c == ':' || c == '.' || c == '@' || c == '[' || c == ']' || c == '\\' ||
+               c == '>' || c == ')' || (static_cast<unsigned char>(c) < 0x20 && c != '\t')) {
+      v[i] = ' ';
+    }
+  }
+}
+
+static std::vector<std::string> parse_refs(std::string& text) {
   std::vector<std::string> out;
-  if (!text) return out;
-  GMimeReferences* refs = g_mime_references_parse(parser_options(), text);
+  if (text.empty()) return out;
+  blank_separators(text);
+  GMimeReferences* refs = g_mime_references_parse(parser_options(), text.c_str());
   if (!refs) return out;
   const int n = g_mime_references_length(refs);
   for (int i = 0; i < n; ++i) {
@@ -237,21 +272,17 @@ ParseResult parse_message(std::string_view raw) {
   else if (!h.from.empty()) m.from.name = decode_text(h.from);
   m.to_raw = trim(h.to);
   m.cc_raw = trim(h.cc);
-  make_valid_utf8(m.to_raw);
-  make_valid_utf8(m.cc_raw);
+  header_bytes_to_utf8(m.to_raw);
+  header_bytes_to_utf8(m.cc_raw);
 
   if (!h.date.empty()) {
-    m.date_raw = utf8(trim(h.date).c_str());
-    if (GDateTime* d = g_mime_utils_header_decode_date(h.date.c_str())) {
-      m.date = g_date_time_to_unix(d);
-      m.tz_minutes = static_cast<int>(g_date_time_get_utc_offset(d) / G_TIME_SPAN_MINUTE);
-      m.date_ok = true;
-      g_date_time_unref(d);
-    }
+    m.date_raw = trim(h.date);
+    header_bytes_to_utf8(m.date_raw);
+    decode_date(h.date, m);
   }
-  auto irt = parse_refs(h.in_reply_to.empty() ? nullptr : h.in_reply_to.c_str());
+  auto irt = parse_refs(h.in_reply_to);
   if (!irt.empty()) m.in_reply_to = irt.front();
-  m.references = parse_refs(h.references.empty() ? nullptr : h.references.c_str());
+  m.references = parse_refs(h.references);
   if (!h.list_id.empty()) {
     std::string t = decode_text(h.list_id);
     auto lt = t.rfind('<');

@@ -1,0 +1,17 @@
+// The Date header: GMime's reading, checked against the zone the sender
+// wrote.
+#pragma once
+
+#include <string>
+
+#include "core/message.hpp"
+
+namespace seam::mail {
+
+// Sets m.date, m.tz_minutes and m.date_ok from a Date value. GMime reads a
+// zone it cannot parse ("+05:30", "+2500", "10:00:00+0100") as UTC without a
+// word: a readable zone GMime missed is applied when the wall-clock time
+// agrees; an unreadable one leaves the date unset (date_ok false).
+void decode_date(const std::string& value, core::Message& m);
+
+}  // namespace seam::mail
