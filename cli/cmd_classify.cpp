@@ -119,7 +119,7 @@ Action add_classify(CLI::App& app, Global& g) {
       repo = RepoReview::open(a->repo, patches, {}, "classify");
       if (!repo) return 1;
     }
-    nlohmann::json patches = nlohmann::json::array();
+    nlohmann::json patches = nlohmann::json::array(), totals = nlohmann::json::object();
     std::string text;
     const bool color = reports::use_color(stdout);
     for (size_t k = 0; k < inputs.size(); ++k) {
@@ -129,8 +129,20 @@ Action add_classify(CLI::App& app, Global& g) {
       auto review = core::review_patch(core::parse_diff(mail::body_text(in.raw)), rules, view ? &*view : nullptr);
       nlohmann::json files = nlohmann::json::array(), findings = nlohmann::json::array();
       text += reports::paint(in.subject, reports::kBold, color) + "\n";
+      nlohmann::json classes = nlohmann::json::object();
       for (const auto& f : review.files) {
-        files.push_back({{"path", f.path}, {"class", f.cls}, {"added", f.added}, {"removed", f.removed}});
+        nlohmann::json hunks = nlohmann::json::array();
+        for (const auto& h : f.hunks)
+          hunks.push_back({{"old_start", h.old_start}, {"new_start", h.new_start}, {"class", f.cls},
+                           {"added", h.added}, {"removed", h.removed}});
+        files.push_back(
+            {{"path", f.path}, {"class", f.cls}, {"added", f.added}, {"removed", f.removed}, {"hunks", hunks}});
+        for (auto* c : {&classes, &totals}) {
+          auto& e = (*c)[f.cls];
+          if (e.is_null()) e = {{"added", 0}, {"removed", 0}};
+          e["added"] = e["added"].get<int>() + f.added;
+          e["removed"] = e["removed"].get<int>() + f.removed;
+        }
         text += "  " + f.cls + std::string(f.cls.size() < 12 ? 12 - f.cls.size() : 1, ' ') + "+" +
                 std::to_string(f.added) + " -" + std::to_string(f.removed) + "  " + f.path + "\n";
       }
@@ -140,9 +152,13 @@ Action add_classify(CLI::App& app, Global& g) {
                 f.path + ":" + std::to_string(f.line) + (f.safety_state ? " [SAFETY " + *f.safety_state + "]" : "") +
                 "\n";
       }
-      patches.push_back({{"msgid", in.msgid}, {"subject", in.subject}, {"files", files}, {"findings", findings}});
+      patches.push_back({{"msgid", in.msgid},
+                         {"subject", in.subject},
+                         {"files", files},
+                         {"classes", classes},
+                         {"findings", findings}});
     }
-    if (a->json) std::cout << reports::dump({{"patches", patches}}, 2) << "\n";
+    if (a->json) std::cout << reports::dump({{"patches", patches}, {"classes", totals}}, 2) << "\n";
     else std::cout << text;
     return rules.errors.empty() ? 0 : 1;
   };

@@ -121,7 +121,15 @@ PatchReview review_patch(const std::vector<FileDiff>& files, const RuleSet& rule
   PatchReview r;
   const Boundary* boundary = repo ? repo->boundary : nullptr;
   for (const auto& f : files) {
-    FileReview fr{f.path(), classify_path(f.path(), boundary), f.added(), f.removed()};
+    FileReview fr{f.path(), classify_path(f.path(), boundary), f.added(), f.removed(), {}};
+    for (const auto& h : f.hunks) {
+      HunkReview hr{h.old_start, h.new_start, 0, 0};
+      for (const auto& l : h.lines) {
+        hr.added += l.origin == '+';
+        hr.removed += l.origin == '-';
+      }
+      fr.hunks.push_back(hr);
+    }
     if (fr.cls == "rust") {
       std::optional<std::string> whole;
       if (repo && repo->after) whole = repo->after(f.path());

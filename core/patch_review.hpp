@@ -14,9 +14,16 @@
 
 namespace seam::core {
 
+struct HunkReview {
+  int old_start = 0, new_start = 0;  // from its @@ line
+  int added = 0, removed = 0;
+};
+
+// A file's hunks share its class.
 struct FileReview {
   std::string path, cls;
   int added = 0, removed = 0;
+  std::vector<HunkReview> hunks;
 };
 
 struct PatchReview {

@@ -54,7 +54,17 @@ TEST_SUITE("cli") {
     CHECK(p1["subject"] == "[PATCH 1/2] widget: read the state once");
     CHECK(p1["msgid"].get<std::string>().find("@example.org") != std::string::npos);
     REQUIRE(p1["files"].size() == 2);
-    CHECK(p1["files"][0] == nlohmann::json({{"path", "drivers/widget/core.c"}, {"class", "c"}, {"added", 2}, {"removed", 2}}));
+    CHECK(p1["files"][0]["path"] == "drivers/widget/core.c");
+    CHECK(p1["files"][0]["class"] == "c");
+    CHECK(p1["files"][0]["added"] == 2);
+    CHECK(p1["files"][0]["removed"] == 2);
+    // One hunk (both changes share its context), of the file's class.
+    CHECK(p1["files"][0]["hunks"] == nlohmann::json::parse(
+                                        R"([{"old_start":2,"new_start":2,"class":"c","added":2,"removed":2}])"));
+    // Lines per class, per patch and over all patches.
+    CHECK(p1["classes"] == nlohmann::json::parse(R"({"c":{"added":2,"removed":2},"c-header":{"added":1,"removed":1}})"));
+    CHECK(j["classes"]["rust"] == nlohmann::json::parse(R"({"added":1,"removed":1})"));
+    CHECK(j["classes"]["c"] == nlohmann::json::parse(R"({"added":2,"removed":2})"));
     CHECK(p1["files"][1]["class"] == "c-header");
     CHECK(p1["findings"].empty());
     const auto& p2 = j["patches"][1];
