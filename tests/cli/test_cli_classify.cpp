@@ -122,6 +122,14 @@ TEST_SUITE("cli") {
     auto t = run("--db " + q(w.db) + " checklist --format text '" + id + "'");
     CHECK(t.status == 0);
     CHECK(t.out.find("\033[") == std::string::npos);  // not a TTY: no color
+    // On a terminal (script(1) gives one): color, unless NO_COLOR is set.
+    int st = 0;
+    shell("command -v script", &st);
+    SEAM_SKIP_UNLESS(st == 0, "script(1) is not installed");
+    const std::string cmd = "script -qc \"'" + std::string(SEAM_BINARY) + "' --db " + q(w.db) +
+                            " checklist --format text '" + id + "'\" /dev/null";
+    CHECK(shell(cmd).find("\033[") != std::string::npos);
+    CHECK(shell("NO_COLOR=1 " + cmd).find("\033[") == std::string::npos);
   }
 
   TEST_CASE("classify and checklist errors name the input and exit 1") {
