@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "core/c_items.hpp"
 #include "core/patch_review.hpp"
 #include "git/objects.hpp"
 #include "mail/files.hpp"
@@ -124,7 +125,7 @@ TEST_SUITE("classify") {
     auto epoch = test::shared("corpus/lore/linux-kbuild/git/0.git");
     SEAM_SKIP_UNLESS(!epoch.empty(), "../shared/corpus/lore is absent");
     git::ObjectReader reader(epoch.string());
-    int mails = 0, patches = 0, rust = 0, findings = 0;
+    int mails = 0, patches = 0, rust = 0, findings = 0, c_items = 0;
     for (const auto& c : reader.first_parent_line(reader.head(), "")) {
       auto blob = reader.read_tree_file_view(c.tree, "m");
       if (!blob.ok()) continue;
@@ -135,6 +136,29 @@ TEST_SUITE("classify") {
       ++patches;
       auto r = core::review_patch(files, builtin());
       REQUIRE(r.files.size() == files.size());
+      // The C side reads whole files from a repository, which the epoch has
+      // not: its parser gets each C hunk's post-image instead, damaged as
+      // fragments are.
+      for (const auto& f : files) {
+        const std::string& path = f.path();
+        const std::string ext = path.size() > 2 ? path.substr(path.size() - 2) : "";
+        if (ext != ".c" && ext != ".h") continue;
+        for (const auto& h : f.hunks) {
+          std::string text;
+          int lines = 0;
+          for (const auto& l : h.lines)
+            if (l.origin != '-') {
+              text += l.text + "\n";
+              ++lines;
+            }
+          for (const auto& it : core::c_items(text)) {
+            ++c_items;
+            if (it.name.empty() || it.line < 1 || it.end_line < it.line || it.end_line > lines + 1)
+              FAIL_CHECK(c.commit << ": " << f.path() << ": " << it.kind << " " << it.name << " " << it.line << "-"
+                                  << it.end_line);
+          }
+        }
+      }
       bool has_rust = false;
       for (const auto& f : r.files) has_rust = has_rust || f.cls == "rust";
       rust += has_rust;
@@ -145,9 +169,11 @@ TEST_SUITE("classify") {
         }
       }
     }
-    MESSAGE(mails << " mails, " << patches << " patches (" << rust << " touching Rust), " << findings << " findings");
+    MESSAGE(mails << " mails, " << patches << " patches (" << rust << " touching Rust), " << findings << " findings, "
+                  << c_items << " C items in C hunks");
     CHECK(mails > 30000);
     CHECK(patches > 10000);
     CHECK(rust > 300);
+    CHECK(c_items > 1000);
   }
 }
