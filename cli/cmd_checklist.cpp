@@ -8,6 +8,7 @@
 #include "mail/locate.hpp"
 #include "mail/parse.hpp"
 #include "reports/checklist.hpp"
+#include "reports/html.hpp"
 #include "reports/ingest.hpp"
 #include "reports/terminal.hpp"
 
@@ -24,7 +25,8 @@ Action add_checklist(CLI::App& app, Global& g) {
                                  "SAFETY comment and Rust/C boundary crossing as a checkbox with its question");
   sub->add_option("what", a->key, "Message-ID (any message of the series) or series id")->required();
   sub->add_option("--version", a->version, "Which version (default: the newest)");
-  sub->add_option("--format", a->format, "md (default), text or json")->check(CLI::IsMember({"md", "text", "json"}));
+  sub->add_option("--format", a->format, "md (default), text, json, or html (the Markdown through cmark)")
+      ->check(CLI::IsMember({"md", "text", "json", "html"}));
   sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output");
   sub->add_option("--rules", a->rules, "Extra rules folder (*.scm)");
   sub->add_option("--repo", a->repo,
@@ -59,6 +61,8 @@ Action add_checklist(CLI::App& app, Global& g) {
     }
     std::string text;
     if (a->format == "json") text = reports::dump(reports::checklist_json(c), 2) + "\n";
+    else if (a->format == "html")
+      text = reports::markdown_to_html(reports::checklist_markdown(c), "Review checklist: " + c.title);
     else if (a->format == "text") text = reports::checklist_text(c, a->out.empty() && reports::use_color(stdout));
     else text = reports::checklist_markdown(c);
     if (a->out.empty()) {

@@ -1,5 +1,6 @@
 #include "reports/checklist.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "reports/terminal.hpp"
@@ -65,23 +66,47 @@ std::string fence_for(const std::string& text) {
   return fence;
 }
 
-// Mail text in Markdown prose: characters that would make markup are escaped.
+// Mail text in Markdown prose: characters that would make markup are
+// escaped. Backticks, when they pair up, stay code spans, as rustdoc and
+// kernel SAFETY comments mean them (nothing is escaped inside a span).
 std::string md_escape(const std::string& s) {
+  const bool spans = std::count(s.begin(), s.end(), '`') % 2 == 0;
   std::string out;
+  bool in_code = false;
   for (char ch : s) {
-    if (std::string("\\`*_{}[]<>#|!").find(ch) != std::string::npos) out += '\\';
+    if (ch == '`' && spans) {
+      in_code = !in_code;
+    } else if (!in_code && std::string("\\`*_{}[]<>#|!").find(ch) != std::string::npos) {
+      out += '\\';
+    }
     out += ch;
   }
   return out;
 }
 
-std::string safety_line(const core::Finding& f) {
+// How an unsafe item is justified, for people: the SAFETY comment's text, or
+// what is missing. `markdown` picks the form.
+std::string safety_line(const core::Finding& f, bool markdown) {
   if (!f.safety_state) return {};
-  if (*f.safety_state == "present")
-    return f.rule == "unsafe-fn" ? "`# Safety` section present (or inherited from the trait)"
-                                 : f.safety_comment.value_or("SAFETY comment present");
-  if (*f.safety_state == "missing") return f.rule == "unsafe-fn" ? "no `# Safety` section" : "no SAFETY comment";
-  return "SAFETY comment not visible in the patch's context";
+  auto code = [&](const std::string& s) { return markdown ? "`" + s + "`" : s; };
+  auto strong = [&](const std::string& s) { return markdown ? "**" + s + "**" : s; };
+  const bool doc = f.rule == "unsafe-fn" || f.rule == "unsafe-trait";  // justified by a # Safety doc section
+  const std::string& state = *f.safety_state;
+  if (state == "present") {
+    if (doc) return code("# Safety") + " section present" + (f.rule == "unsafe-fn" ? " (or inherited from the trait)" : "");
+    std::string text = f.safety_comment.value_or("SAFETY:");
+    if (text.rfind("SAFETY:", 0) == 0) text = text.substr(7);
+    while (!text.empty() && text.front() == ' ') text.erase(0, 1);
+    return strong("SAFETY:") + " " + (markdown ? md_escape(text) : text);
+  }
+  if (state == "missing") return strong(doc ? "No " + code("# Safety") + " section." : "No SAFETY comment.");
+  return strong("SAFETY comment not visible") + " in the patch's context (use --repo to see the whole file).";
+}
+
+// The fence language of a finding's excerpt.
+std::string language_of(const core::Finding& f) {
+  if (f.rule == "c-used-by-rust") return "diff";
+  return f.path.size() > 3 && f.path.compare(f.path.size() - 3, 3, ".rs") == 0 ? "rust" : "c";
 }
 
 }  // namespace
@@ -90,13 +115,14 @@ std::string checklist_markdown(const Checklist& c) {
   const Summary s = summarize(c);
   std::string out = "# Review checklist: " + md_escape(c.title) + " (v" + std::to_string(c.version) + ")\n\n";
   out += "Series `" + c.series_id + "` by " + md_escape(c.author) + ", " + std::to_string(c.patches.size()) + "/" +
-         std::to_string(c.expected) + " patches.\n\n## Summary\n\n| class | added | removed | share |\n| --- | ---: | ---: | ---: |\n";
+         std::to_string(c.expected) + " patches.\n\n## Summary\n\n";
+  // A list, not a table: CommonMark (cmark, mail readers) has no tables.
   for (const auto& [cls, v] : s.by_class)
-    out += "| " + cls + " | " + std::to_string(v.first) + " | " + std::to_string(v.second) + " | " +
-           percent(v.first + v.second, s.total) + " |\n";
-  out += "\n- unsafe blocks: " + std::to_string(s.unsafe_blocks) + " (" + std::to_string(s.without_safety) +
+    out += "- " + cls + ": +" + std::to_string(v.first) + " -" + std::to_string(v.second) + " lines (" +
+           percent(v.first + v.second, s.total) + " of the changed lines)\n";
+  out += "- unsafe blocks: " + std::to_string(s.unsafe_blocks) + " (" + std::to_string(s.without_safety) +
          " without a SAFETY comment, " + std::to_string(s.outside) + " whose comment the patch does not show, " +
-         std::to_string(s.placeholders) + " placeholder comments)\n";
+         std::to_string(s.placeholders) + " with a placeholder comment)\n";
   out += "- Rust/C boundary crossings: " + std::to_string(s.boundary) + "\n";
   for (const auto& p : c.patches) {
     out += "\n## [" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + md_escape(p.subject) + "\n\n";
@@ -109,10 +135,10 @@ std::string checklist_markdown(const Checklist& c) {
         if (!header) out += "\n### " + g + "\n\n";
         header = true;
         out += "- [ ] `" + f.path + ":" + std::to_string(f.line) +
-               (f.end_line > f.line ? "-" + std::to_string(f.end_line) : "") + "` " + md_escape(f.message) +
+               (f.end_line > f.line ? "-" + std::to_string(f.end_line) : "") + "` " + f.message +
                " (`" + f.rule + "`, " + f.severity + ")\n";
         const std::string fence = fence_for(f.snippet);
-        out += "  " + fence + (f.path.size() > 3 && f.path.substr(f.path.size() - 3) == ".rs" ? "rust" : "c") + "\n";
+        out += "  " + fence + language_of(f) + "\n";
         size_t i = 0;
         while (i < f.snippet.size()) {
           size_t nl = f.snippet.find('\n', i);
@@ -121,8 +147,9 @@ std::string checklist_markdown(const Checklist& c) {
           i = nl + 1;
         }
         out += "  " + fence + "\n";
-        if (auto sl = safety_line(f); !sl.empty()) out += "  " + md_escape(sl) + "\n";
-        out += "  **Check:** " + md_escape(f.question) + "\n";
+        // Each its own paragraph of the item (a blank line between).
+        if (auto sl = safety_line(f, true); !sl.empty()) out += "\n  " + sl + "\n";
+        out += "\n  **Check:** " + f.question + "\n";
       }
     }
   }
@@ -145,7 +172,7 @@ std::string checklist_text(const Checklist& c, bool color) {
         if (group_of(f.rule) != g) continue;
         out += "  [ ] " + paint(f.path + ":" + std::to_string(f.line), kDim, color) + " " +
                paint(f.message, f.severity == "high" ? kRed : kYellow, color) + "\n";
-        if (auto sl = safety_line(f); !sl.empty()) out += "      " + sl + "\n";
+        if (auto sl = safety_line(f, false); !sl.empty()) out += "      " + sl + "\n";
         out += "      " + f.question + "\n";
       }
   }

@@ -6,6 +6,7 @@
 #include "mail/mbox.hpp"
 #include "mail/parse.hpp"
 #include "reports/checklist.hpp"
+#include "reports/html.hpp"
 #include "tests/support.hpp"
 
 using namespace seam;
@@ -29,10 +30,23 @@ TEST_SUITE("classify") {
     size_t boxes = 0;
     for (size_t at = md.find("- [ ] "); at != std::string::npos; at = md.find("- [ ] ", at + 1)) ++boxes;
     CHECK(boxes == findings);
-    CHECK(md.find("| rust | 76 | 4 |") != std::string::npos);
-    CHECK(md.find("| rust-c-glue | 14 | 0 |") != std::string::npos);
+    CHECK(md.find("- rust: +76 -4 lines (85% of the changed lines)") != std::string::npos);
+    CHECK(md.find("- rust-c-glue: +14 -0 lines (15% of the changed lines)") != std::string::npos);
     CHECK(md.find("- unsafe blocks: 4 (1 without a SAFETY comment") != std::string::npos);
-    CHECK(md.find("no SAFETY comment") != std::string::npos);
+    CHECK(md.find("**No SAFETY comment.**") != std::string::npos);
+    // Kernel comments mean `x` as code: kept as code spans, not escaped.
+    CHECK(md.find("**SAFETY:** `Counter` is `repr(transparent)` over the C struct") != std::string::npos);
+    CHECK(md.find("\\`") == std::string::npos);
+
+    // Through cmark: the SAFETY text and the question are paragraphs of
+    // their item, code spans stay code, mail text makes no markup.
+    auto html = reports::markdown_to_html(md, "Review checklist: <x>");
+    CHECK(html.find("<title>Review checklist: &lt;x&gt;</title>") != std::string::npos);
+    CHECK(html.find("<p><strong>SAFETY:</strong> <code>Counter</code> is <code>repr(transparent)</code>") !=
+          std::string::npos);
+    CHECK(html.find("<p><strong>Check:</strong> Does the SAFETY comment name every precondition") != std::string::npos);
+    CHECK(html.find("<pre><code class=\"language-rust\">") != std::string::npos);
+    CHECK(html.find("<li>rust: +76 -4 lines") != std::string::npos);
     auto j = reports::checklist_json(c);
     CHECK(j["summary"]["unsafe_blocks"] == 4);
     CHECK(j["summary"]["without_safety"] == 1);
