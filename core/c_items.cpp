@@ -72,7 +72,11 @@ class Collector {
   void add(TSNode name, const char* kind, TSNode span) {
     if (ts_node_is_null(name)) return;
     std::string_view t = ts::text(name, src_);
-    if (t.empty()) return;
+    // Kernel annotations (`static __always_inline struct x *f(…)`) can make
+    // error recovery take a keyword for a name.
+    if (t.empty() || t == "struct" || t == "union" || t == "enum" || t == "const" || t == "static" ||
+        t == "inline" || t == "unsigned" || t == "signed" || t == "volatile" || t == "extern")
+      return;
     items.push_back({std::string(t), kind, first_line(span), last_line(span)});
   }
 

@@ -65,6 +65,15 @@ TEST_SUITE("classify") {
     CHECK(items_of(src).find("local") == std::string::npos);
     CHECK(items_of(src).find(":state") == std::string::npos);
     CHECK(items_of("").empty());
+    // Kernel annotations and macros at file level.
+    const std::string kernel =
+        "void __iomem *pci_iomap(struct pci_dev *dev, int bar);\n"                // 1
+        "int __must_check pci_enable_device(struct pci_dev *dev);\n"              // 2
+        "static __always_inline struct pci_dev *to_pci_dev(struct device *d)\n"   // 3
+        "{\n\treturn container_of(d, struct pci_dev, dev);\n}\n"                 // 4-6
+        "EXPORT_SYMBOL(pci_iomap);\n";                                           // 7
+    CHECK(items_of(kernel) ==
+          "prototype:pci_iomap@1-1 prototype:pci_enable_device@2-2 function:to_pci_dev@3-6 ");
   }
 
   TEST_CASE("bindings:: names come from tokens: paths, use lists, macro bodies; not comments or strings") {
