@@ -1,7 +1,9 @@
 #include "cli/series_input.hpp"
 
 #include <iostream>
+#include <set>
 
+#include "core/hunks.hpp"
 #include "git/objects.hpp"
 #include "mail/am.hpp"
 #include "mail/locate.hpp"
@@ -76,17 +78,24 @@ std::unique_ptr<RepoReview> RepoReview::open(const std::string& repo, const std:
   out->commits_.push_back(r.base);
   for (const auto& [id, commit] : r.applied) out->commits_.push_back(commit);
   // The boundary before and after the series: a C change matters if Rust
-  // used the name before or uses it after. rust/ is read twice only when the
-  // series changes it.
-  std::string last_rust;
-  for (const std::string& c : {out->commits_.front(), out->commits_.back()}) {
-    std::string rust = out->reader_->entry_id(c, "rust");
-    if (rust == last_rust) continue;
-    last_rust = rust;
-    out->reader_->for_each_file(c, "rust", ".rs", [&](const std::string& path, std::string_view data) {
-      out->boundary_.add_rust_file(path, data);
-    });
-    if (auto h = out->reader_->read_path(c, "rust/bindings/bindings_helper.h")) out->boundary_.add_bindings_helper(*h);
+  // used the name before or uses it after. rust/ is read whole at the base;
+  // after the series only the files the patches touch can differ.
+  const std::string& base = out->commits_.front();
+  const std::string& last = out->commits_.back();
+  out->reader_->for_each_file(base, "rust", ".rs", [&](const std::string& path, std::string_view data) {
+    out->boundary_.add_rust_file(path, data);
+  });
+  if (auto h = out->reader_->read_path(base, "rust/bindings/bindings_helper.h")) out->boundary_.add_bindings_helper(*h);
+  std::set<std::string> touched;
+  for (const auto& p : patches)
+    for (const auto& f : core::parse_diff(p.diff)) touched.insert(f.new_path);
+  for (const auto& path : touched) {
+    if (path.rfind("rust/", 0) != 0) continue;
+    if (path.size() > 3 && path.compare(path.size() - 3, 3, ".rs") == 0) {
+      if (auto data = out->reader_->read_path(last, path)) out->boundary_.add_rust_file(path, *data);
+    } else if (path == "rust/bindings/bindings_helper.h") {
+      if (auto h = out->reader_->read_path(last, path)) out->boundary_.add_bindings_helper(*h);
+    }
   }
   return out;
 }

@@ -113,16 +113,6 @@ std::optional<std::string> ObjectReader::read_path(const std::string& commit_hex
   return std::string(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
 }
 
-std::string ObjectReader::entry_id(const std::string& commit_hex, const std::string& path) const {
-  TreePtr tree = commit_tree(commit_hex);
-  git_tree_entry* e = nullptr;
-  if (!tree || git_tree_entry_bypath(&e, tree.get(), path.c_str()) != 0) return {};
-  Owned<git_tree_entry, git_tree_entry_free> entry(e);
-  char hex[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(hex, sizeof hex, git_tree_entry_id(e));
-  return hex;
-}
-
 void ObjectReader::for_each_file(const std::string& commit_hex, const std::string& dir, const std::string& suffix,
                                  const std::function<void(const std::string&, std::string_view)>& fn) const {
   TreePtr root = commit_tree(commit_hex);

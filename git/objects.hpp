@@ -38,10 +38,6 @@ class ObjectReader {
   // nullopt when there is none.
   std::optional<std::string> read_path(const std::string& commit_hex, const std::string& path) const;
 
-  // The id of the tree or blob at `path` in the commit's tree (40 hex
-  // digits), or "" when there is none.
-  std::string entry_id(const std::string& commit_hex, const std::string& path) const;
-
   // Calls `fn` with the path and bytes of every blob under the folder `dir`
   // of the commit's tree whose name ends with `suffix` (all when empty).
   // Nothing happens when the commit or folder is missing.

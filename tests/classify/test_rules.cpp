@@ -183,6 +183,11 @@ TEST_SUITE("classify") {
     CHECK(count(b, "kernel-pub-item") == 0);  // not under rust/kernel/
     auto k = run(diff_of("rust/kernel/x.rs", {}, {"pub fn api() {}", "fn private() {}", "pub struct S;"}));
     CHECK(count(k, "kernel-pub-item") == 2);
+    auto surface = run(diff_of("rust/kernel/x.rs", {},
+                               {"pub const MAX: u32 = 8;", "pub static NAME: &str = \"x\";", "pub type Id = u32;",
+                                "pub mod sub {}", "pub use crate::y::Z;", "pub union U { a: u32 }",
+                                "pub(crate) fn internal() {}", "pub(super) struct Hidden;", "const PRIVATE: u32 = 1;"}));
+    CHECK(count(surface, "kernel-pub-item") == 6);
     auto glue = run(diff_of("rust/helpers/x.c", {}, {"int rust_helper_x(void) { return x(); }"}));
     CHECK(count(glue, "rust-c-glue") == 1);
     CHECK(run(diff_of("drivers/x.c", {}, {"int x(void) { return 0; }"})).empty());

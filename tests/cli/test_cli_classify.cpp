@@ -62,13 +62,15 @@ TEST_SUITE("cli") {
     CHECK(p1["files"][0]["hunks"] == nlohmann::json::parse(
                                         R"([{"old_start":2,"new_start":2,"class":"c","added":2,"removed":2}])"));
     // Lines per class, per patch and over all patches.
-    CHECK(p1["classes"] == nlohmann::json::parse(R"({"c":{"added":2,"removed":2},"c-header":{"added":1,"removed":1}})"));
-    CHECK(j["classes"]["rust"] == nlohmann::json::parse(R"({"added":1,"removed":1})"));
+    CHECK(p1["classes"] == nlohmann::json::parse(R"({"c":{"added":2,"removed":2},"c-header":{"added":2,"removed":2}})"));
+    CHECK(j["classes"]["rust"] == nlohmann::json::parse(R"({"added":4,"removed":1})"));
     CHECK(j["classes"]["c"] == nlohmann::json::parse(R"({"added":2,"removed":2})"));
     CHECK(p1["files"][1]["class"] == "c-header");
     CHECK(p1["findings"].empty());
     const auto& p2 = j["patches"][1];
-    CHECK(rules_of(p2) == "bindings-call@rust/kernel/widget.rs:17 unsafe-block@rust/kernel/widget.rs:17 ");
+    CHECK(rules_of(p2) ==
+          "bindings-call@rust/kernel/widget.rs:17 unsafe-block@rust/kernel/widget.rs:17 "
+          "kernel-pub-item@rust/kernel/widget.rs:22 ");
     for (const auto& f : p2["findings"]) {
       for (const char* key : {"rule", "severity", "path", "line", "end_line", "snippet", "question", "safety_comment",
                               "safety_state"})
@@ -84,12 +86,13 @@ TEST_SUITE("cli") {
     auto with = run("classify --json --repo " + q(w.repo) + " " + q(w.mbox));
     REQUIRE_MESSAGE(with.status == 0, with.out);
     j = nlohmann::json::parse(with.out);
-    // The header bindings_helper.h includes is glue; widget_get's body and
-    // struct widget changed, and Rust uses both through bindings::.
+    // The header bindings_helper.h includes is glue; widget_get's body,
+    // WIDGET_MAX and struct widget changed, and Rust uses all three through
+    // bindings:: (WIDGET_MAX only after patch 2, which counts too).
     CHECK(j["patches"][0]["files"][1]["class"] == "rust-c-glue");
     CHECK(rules_of(j["patches"][0]) ==
-          "c-used-by-rust@drivers/widget/core.c:5 rust-c-glue@include/linux/widget.h:3 "
-          "c-used-by-rust@include/linux/widget.h:3 ");
+          "c-used-by-rust@drivers/widget/core.c:5 rust-c-glue@include/linux/widget.h:1 "
+          "c-used-by-rust@include/linux/widget.h:1 c-used-by-rust@include/linux/widget.h:3 ");
     for (const auto& f : j["patches"][0]["findings"])
       if (f["rule"] == "c-used-by-rust") CHECK(f["question"].get<std::string>().find("rust/kernel/widget.rs:") != std::string::npos);
     // The whole file is parsed: the SAFETY comment above the hunk is found.
@@ -112,7 +115,7 @@ TEST_SUITE("cli") {
     auto c = nlohmann::json::parse(j.out);
     CHECK(c["summary"]["unsafe_blocks"] == 1);
     CHECK(c["summary"]["without_safety"] == 0);
-    CHECK(c["summary"]["boundary_crossings"] == 4);  // c-used-by-rust x2, rust-c-glue, bindings-call
+    CHECK(c["summary"]["boundary_crossings"] == 5);  // c-used-by-rust x3, rust-c-glue, bindings-call
     auto md = run("--db " + q(w.db) + " checklist -o " + q(w.tmp / "c.md") + " --repo " + q(w.repo) + " '" + id + "'");
     REQUIRE_MESSAGE(md.status == 0, md.out);
     CHECK(md.out.empty());

@@ -3,8 +3,9 @@
 # tests of `seam classify/checklist --repo`:
 #   DIR/repo          the tree at its base commit (branch master)
 #   DIR/series.mbox   [PATCH 1/2] a C change to widget_get(), which Rust uses
-#                     through bindings::; [PATCH 2/2] a Rust change adding an
-#                     unsafe block whose SAFETY comment lies above the hunk.
+#                     through bindings::, and to WIDGET_MAX, which Rust uses
+#                     only after [PATCH 2/2]: a Rust change to an unsafe
+#                     block whose SAFETY comment lies above the hunk.
 set -euo pipefail
 dir=$1
 r=$dir/repo
@@ -58,10 +59,11 @@ RS
 GIT_COMMITTER_DATE="2026-01-01T00:00:00Z" GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" git add -A
 GIT_COMMITTER_DATE="2026-01-01T00:00:00Z" GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" git commit -qm base
 sed -i 's/return w->state;/return READ_ONCE(w->state);/; s/return 0;/return 1;/' drivers/widget/core.c
-sed -i 's/int state;/long state;/' include/linux/widget.h
+sed -i 's/int state;/long state;/; s/WIDGET_MAX 8/WIDGET_MAX 16/' include/linux/widget.h
 GIT_COMMITTER_DATE="2026-01-02T00:00:00Z" GIT_AUTHOR_DATE="2026-01-02T00:00:00Z" \
   git commit -qam "widget: read the state once" -m "Signed-off-by: Ada Example <ada@example.org>"
 sed -i 's/unsafe { bindings::widget_get(self.0) }/unsafe { bindings::widget_get(self.0) as i32 }/' rust/kernel/widget.rs
+printf '\n/// The most widgets.\npub const MAX: u32 = bindings::WIDGET_MAX;\n' >> rust/kernel/widget.rs
 GIT_COMMITTER_DATE="2026-01-03T00:00:00Z" GIT_AUTHOR_DATE="2026-01-03T00:00:00Z" \
   git commit -qam "rust: widget: the state is a long now" -m "Signed-off-by: Ada Example <ada@example.org>"
 git format-patch -q --stdout --thread --cover-letter -2 > "$dir/series.mbox"
