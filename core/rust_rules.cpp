@@ -142,22 +142,40 @@ Fragment fragment_of(const Hunk& h) {
 
 using ts::is;
 
-// A hunk often starts inside an item and ends before its closing braces:
-// the delimiters its tokens leave open, closed in order ("})" for `f({`), so
-// that the item around the change parses whole. Brackets in comments and
-// literals do not count.
-std::string closers_of(TSNode root, const std::string& src) {
-  std::string open;
-  ts::for_each_token(root, ts::rust_text_node, [&](TSNode n) {
-    std::string_view t = ts::text(n, src);
-    if (t.size() != 1) return;
-    char ch = t[0];
-    if (ch == '{' || ch == '(' || ch == '[') open.push_back(ch);
-    else if ((ch == '}' || ch == ')' || ch == ']') && !open.empty()) open.pop_back();
-  });
-  std::string close;
-  for (auto it = open.rbegin(); it != open.rend(); ++it) close += *it == '{' ? '}' : *it == '(' ? ')' : ']';
-  return close;
+// A hunk often starts inside an item and ends before its closing braces.
+// What makes its tokens balanced: `suffix` closes the delimiters it leaves
+// open, in order ("})" for `f({`); `prefix` opens those it closes without
+// opening, outermost first. A `)` followed by `->`, `{` or `where` ends the
+// parameters of a fn whose name lies above the hunk, so it is opened with
+// `fn _(`. Brackets in comments and literals do not count.
+struct Balance {
+  std::string prefix, suffix;
+};
+Balance balance_of(TSNode root, const std::string& src) {
+  std::string open, unopened;  // unopened: closers without an opener, innermost first
+  std::vector<std::string_view> tokens;
+  ts::for_each_token(root, ts::rust_text_node, [&](TSNode n) { tokens.push_back(ts::text(n, src)); });
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    std::string_view t = tokens[i];
+    if (t.size() != 1) continue;
+    const char ch = t[0];
+    if (ch == '{' || ch == '(' || ch == '[') {
+      open.push_back(ch);
+    } else if (ch == '}' || ch == ')' || ch == ']') {
+      if (!open.empty()) {
+        open.pop_back();
+      } else {
+        const bool fn_params = ch == ')' && i + 1 < tokens.size() &&
+                               (tokens[i + 1] == "->" || tokens[i + 1] == "{" || tokens[i + 1] == "where");
+        unopened.push_back(fn_params ? 'f' : ch);
+      }
+    }
+  }
+  Balance b;
+  for (auto it = unopened.rbegin(); it != unopened.rend(); ++it)
+    b.prefix += *it == '}' ? "{" : *it == ']' ? "[" : *it == 'f' ? "fn _(" : "(";
+  for (auto it = open.rbegin(); it != open.rend(); ++it) b.suffix += *it == '{' ? '}' : *it == '(' ? ')' : ']';
+  return b;
 }
 
 bool is_comment(TSNode n) { return is(n, "line_comment") || is(n, "block_comment"); }
@@ -234,15 +252,31 @@ bool in_test_code(TSNode n, const std::string& src) {
   return false;
 }
 
-bool has_safety_doc(TSNode fn, const std::string& src) {
-  for (TSNode p = ts_node_prev_sibling(fn); !ts_node_is_null(p); p = ts_node_prev_sibling(p)) {
+// The `# Safety` section of the doc comment above an item: "present",
+// "missing", or "outside-context" when the comments above run up to the
+// first row of a fragment that does not start the file, or the item opens a
+// body whose header lies above the hunk.
+std::string safety_doc_state(TSNode item, const std::string& src, bool fragment_starts_file) {
+  uint32_t top = ts_node_start_point(item).row;
+  for (TSNode p = ts_node_prev_sibling(item); !ts_node_is_null(p); p = ts_node_prev_sibling(p)) {
     if (is_comment(p)) {
-      if (node_text(p, src).find("# Safety") != std::string::npos) return true;
+      if (node_text(p, src).find("# Safety") != std::string::npos) return "present";
     } else if (!is(p, "attribute_item")) {
       break;
     }
+    top = ts_node_start_point(p).row;
   }
-  return false;
+  if (fragment_starts_file) return "missing";
+  if (top == 0) return "outside-context";
+  // Inside a body whose header the hunk does not show (the item is indented
+  // at the fragment's top level, or first in a body opened on its first
+  // row): it may be a trait impl, whose methods take the trait's contract.
+  TSNode container = ts_node_parent(item);
+  if (ts_node_is_null(container)) return "missing";
+  if (is(container, "source_file") && ts_node_start_point(item).column > 0) return "outside-context";
+  if (ts_node_start_point(container).row == 0 && ts_node_is_null(ts_node_prev_named_sibling(item)))
+    return "outside-context";
+  return "missing";
 }
 
 bool in_trait_impl(TSNode fn) {
@@ -390,10 +424,11 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
     TreePtr tree = ts::parse(parser.get(), f.text);
     if (!tree) continue;
     if (!whole_file && ts_node_has_error(ts_tree_root_node(tree.get()))) {
-      const std::string close = closers_of(ts_tree_root_node(tree.get()), f.text);
-      if (!close.empty()) {
-        // Past the last row: nothing found there is reported (rows clamp).
-        f.text += close + "\n";
+      const Balance b = balance_of(ts_tree_root_node(tree.get()), f.text);
+      if (!b.prefix.empty() || !b.suffix.empty()) {
+        // The prefix goes on the first row and the suffix after the last, so
+        // rows keep their numbers (nothing past the last row is reported).
+        f.text = b.prefix + f.text + b.suffix + "\n";
         tree = ts::parse(parser.get(), f.text);
         if (!tree) continue;
       }
@@ -465,8 +500,8 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
           fd.safety_state = j.state;
         } else if (id == "unsafe-fn" || id == "unsafe-trait") {
           // The contract of an unsafe fn or trait is its `# Safety` doc section.
-          const bool doc = has_safety_doc(*target, f.text) || (id == "unsafe-fn" && in_trait_impl(*target));
-          fd.safety_state = doc ? "present" : (r0 == 0 && !starts_file ? "outside-context" : "missing");
+          fd.safety_state = id == "unsafe-fn" && in_trait_impl(*target) ? "present"  // the trait's contract
+                                                                          : safety_doc_state(*target, f.text, starts_file);
         }
         out.push_back(fd);
         // A SAFETY comment that justifies nothing is its own finding.

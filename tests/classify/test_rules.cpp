@@ -148,6 +148,45 @@ TEST_SUITE("classify") {
     CHECK(*first(documented_trait, "unsafe-trait")->safety_state == "present");
   }
 
+  TEST_CASE("a hunk that starts inside a signature or a block parses as the item around it") {
+    // The hunk starts in the parameters of a fn whose name lies above it and
+    // stops before its closing brace: the SAFETY comment above the `let` is
+    // still the block's.
+    auto mid = run(diff_of("rust/kernel/a.rs",
+                           {"        arg: c_ulong,", "    ) -> c_long {",
+                            "        // SAFETY: The ioctl call of a file can access the private data."},
+                           {"        let private = unsafe { (*file).private_data };"}, 297));
+    REQUIRE(count(mid, "unsafe-block") == 1);
+    CHECK(*first(mid, "unsafe-block")->safety_state == "present");
+    CHECK(first(mid, "unsafe-block")->line == 300);
+    // Closing braces of blocks opened above the hunk.
+    auto tail = run(diff_of("rust/kernel/a.rs", {"            x", "        }", "    }", "    // SAFETY: `p` is valid."},
+                            {"    unsafe { p.read() };"}, 40));
+    REQUIRE(count(tail, "unsafe-block") == 1);
+    CHECK(*first(tail, "unsafe-block")->safety_state == "present");
+    // An unsafe fn whose doc comment starts above the hunk: its `# Safety`
+    // section may be there.
+    auto doc = run(diff_of("rust/kernel/a.rs",
+                           {"    /// must be associated with a registration.",
+                            "    unsafe extern \"C\" fn release(file: *mut bindings::file) -> c_int {"},
+                           {"        0"}, 228));
+    REQUIRE(count(doc, "unsafe-fn") == 1);
+    CHECK(*first(doc, "unsafe-fn")->safety_state == "outside-context");
+    CHECK(count(doc, "extern-c") == 1);
+    // An indented unsafe fn after the end of the one before: it sits in an
+    // impl the hunk does not show, maybe a trait impl.
+    auto method = run(diff_of("rust/kernel/a.rs", {"        unsafe { Self::from_inner(inner) }", "    }", ""},
+                              {"    unsafe fn borrow<'a>(ptr: *mut c_void) -> ArcBorrow<'a, T> {", "        todo()", "    }"},
+                              394));
+    REQUIRE(count(method, "unsafe-fn") == 1);
+    CHECK(*first(method, "unsafe-fn")->safety_state == "outside-context");
+    // The same fn in a whole inherent impl the hunk shows: missing.
+    auto shown = run(diff_of("rust/kernel/a.rs", {"impl Foo {", "    fn safe(&self) {}", ""},
+                             {"    unsafe fn borrow(ptr: *mut c_void) -> u32 {", "        0", "    }", "}"}, 10));
+    REQUIRE(count(shown, "unsafe-fn") == 1);
+    CHECK(*first(shown, "unsafe-fn")->safety_state == "missing");
+  }
+
   TEST_CASE("unsafe impl, fn and trait inside macro_rules! bodies") {
     auto m = run(diff_of("rust/kernel/a.rs", {},
                          {"macro_rules! imp {", "    ($t:ty) => {", "        // SAFETY: `$t` has no interior mutability.",
