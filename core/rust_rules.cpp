@@ -1,52 +1,29 @@
 #include "core/rust_rules.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <regex>
 #include <set>
-#include <sstream>
 
+#include "core/fragment.hpp"
+#include "core/safety.hpp"
 #include "core/tree_sitter.hpp"
 
 namespace seam::core {
-
-namespace fs = std::filesystem;
 
 namespace {
 
 using ts::CursorPtr;
 using ts::ParserPtr;
-using ts::QueryPtr;
 using ts::TreePtr;
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
-  size_t b = s.find_first_not_of(" \t");
-  return b == std::string::npos ? std::string() : s.substr(b);
-}
-
-QueryPtr compile(const std::string& text, std::string* error, int* error_line) {
-  uint32_t offset = 0;
-  TSQueryError type = TSQueryErrorNone;
-  TSQuery* q = ts_query_new(tree_sitter_rust(), text.data(), static_cast<uint32_t>(text.size()), &offset, &type);
-  if (!q) {
-    static const char* names[] = {"none", "syntax", "node type", "field", "capture", "structure", "language"};
-    *error = std::string("query ") + (type < 7 ? names[type] : "unknown") + " error";
-    *error_line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + std::min<size_t>(offset, text.size()), '\n'));
-  }
-  return QueryPtr(q);
-}
 
 // All rules that apply to a file as one query, so that the tree is walked
 // once per hunk instead of once per rule. Each pattern remembers the position
 // of its rule among the applicable ones (the same text means the same rules
 // in the same order, whichever RuleSet they now live in).
 struct Combined {
-  QueryPtr query;
+  std::shared_ptr<const TSQuery> query;
   std::vector<size_t> rule_of_pattern;
 };
 
@@ -59,7 +36,7 @@ const Combined& combined_for(const std::vector<const Rule*>& applicable) {
   Combined c;
   std::string error;
   int line = 0;
-  c.query = compile(text, &error, &line);
+  c.query = compile_rust_query(text, &error, &line);
   if (c.query)
     for (size_t k = 0; k < applicable.size(); ++k)
       for (uint32_t i = 0; i < ts_query_pattern_count(applicable[k]->compiled.get()); ++i)
@@ -119,127 +96,7 @@ bool predicates_hold(const TSQuery* q, const TSQueryMatch& m, const std::string&
   return true;
 }
 
-// The post-image of one hunk: its context and added lines, with the
-// new-file line of each row and whether the row was added.
-struct Fragment {
-  std::string text;
-  std::vector<int> line;
-  std::vector<bool> added;
-  std::vector<std::string> rows;
-};
-
-Fragment fragment_of(const Hunk& h) {
-  Fragment f;
-  for (const auto& l : h.lines) {
-    if (l.origin == '-') continue;
-    f.text += l.text + "\n";
-    f.line.push_back(l.new_line);
-    f.added.push_back(l.origin == '+');
-    f.rows.push_back(l.text);
-  }
-  return f;
-}
-
 using ts::is;
-
-// A hunk often starts inside an item and ends before its closing braces.
-// What makes its tokens balanced: `suffix` closes the delimiters it leaves
-// open, in order ("})" for `f({`); `prefix` opens those it closes without
-// opening, outermost first. A `)` followed by `->`, `{` or `where` ends the
-// parameters of a fn whose name lies above the hunk, so it is opened with
-// `fn _(`. Brackets in comments and literals do not count.
-struct Balance {
-  std::string prefix, suffix;
-};
-Balance balance_of(TSNode root, const std::string& src) {
-  std::string open, unopened;  // unopened: closers without an opener, innermost first
-  std::vector<std::string_view> tokens;
-  ts::for_each_token(root, ts::rust_text_node, [&](TSNode n) { tokens.push_back(ts::text(n, src)); });
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    std::string_view t = tokens[i];
-    if (t.size() != 1) continue;
-    const char ch = t[0];
-    if (ch == '{' || ch == '(' || ch == '[') {
-      open.push_back(ch);
-    } else if (ch == '}' || ch == ')' || ch == ']') {
-      if (!open.empty()) {
-        open.pop_back();
-      } else {
-        const bool fn_params = ch == ')' && i + 1 < tokens.size() &&
-                               (tokens[i + 1] == "->" || tokens[i + 1] == "{" || tokens[i + 1] == "where");
-        unopened.push_back(fn_params ? 'f' : ch);
-      }
-    }
-  }
-  Balance b;
-  for (auto it = unopened.rbegin(); it != unopened.rend(); ++it)
-    b.prefix += *it == '}' ? "{" : *it == ']' ? "[" : *it == 'f' ? "fn _(" : "(";
-  for (auto it = open.rbegin(); it != open.rend(); ++it) b.suffix += *it == '{' ? '}' : *it == '(' ? ')' : ']';
-  return b;
-}
-
-bool is_comment(TSNode n) { return is(n, "line_comment") || is(n, "block_comment"); }
-
-// Comments directly above `n` (attributes may sit between), nearest last.
-std::vector<TSNode> comments_above(TSNode n) {
-  std::vector<TSNode> out;
-  for (TSNode p = ts_node_prev_sibling(n); !ts_node_is_null(p); p = ts_node_prev_sibling(p)) {
-    if (is_comment(p)) out.push_back(p);
-    else if (!is(p, "attribute_item")) break;
-  }
-  return out;
-}
-
-struct Justification {
-  std::optional<std::string> comment;
-  std::string state;  // present, missing, outside-context
-};
-
-// Where clippy's undocumented_unsafe_blocks looks for the SAFETY comment: above
-// the block, or above the statement, let, field initializer or argument that
-// holds it.
-Justification safety_of(TSNode n, const Fragment& f, const std::string& src, bool fragment_starts_file) {
-  std::vector<TSNode> candidates{n};
-  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
-    if (is(p, "source_file") || is(p, "block") || is(p, "declaration_list")) break;
-    candidates.push_back(p);
-    if (is(p, "let_declaration") || is(p, "expression_statement") || is(p, "field_initializer") ||
-        is(p, "const_item") || is(p, "static_item") || is(p, "impl_item") || is(p, "function_item"))
-      break;
-  }
-  uint32_t top_row = ts_node_start_point(n).row;
-  for (TSNode c : candidates) {
-    for (TSNode comment : comments_above(c)) {
-      std::string text = node_text(comment, src);
-      auto at = text.find("SAFETY:");
-      if (at != std::string::npos) {
-        // A multi-line comment is several line_comment nodes: join them down
-        // from the one that starts with SAFETY.
-        std::string joined;
-        uint32_t row = ts_node_start_point(comment).row;
-        for (uint32_t r = row; r < f.rows.size(); ++r) {
-          std::string t = trim(f.rows[r]);
-          if (t.rfind("//", 0) != 0) break;
-          joined += (joined.empty() ? "" : " ") + trim(t.substr(t.rfind("//", 0) == 0 ? 2 : 0));
-        }
-        return {joined.empty() ? trim(text) : joined, "present"};
-      }
-    }
-    top_row = std::min(top_row, ts_node_start_point(c).row);
-    auto above = comments_above(c);
-    if (!above.empty()) top_row = std::min(top_row, ts_node_start_point(above.back()).row);
-  }
-  // Nothing but blank, comment or attribute lines above within the hunk, and
-  // the hunk does not start the file: the comment may be in lines the patch
-  // does not show.
-  bool only_trivia_above = true;
-  for (uint32_t r = 0; r < top_row && r < f.rows.size(); ++r) {
-    const std::string t = trim(f.rows[r]);
-    if (!t.empty() && t.rfind("//", 0) != 0 && t.rfind("#[", 0) != 0) only_trivia_above = false;
-  }
-  if (only_trivia_above && !fragment_starts_file) return {std::nullopt, "outside-context"};
-  return {std::nullopt, "missing"};
-}
 
 bool in_test_code(TSNode n, const std::string& src) {
   for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
@@ -252,107 +109,7 @@ bool in_test_code(TSNode n, const std::string& src) {
   return false;
 }
 
-// The `# Safety` section of the doc comment above an item: "present",
-// "missing", or "outside-context" when the comments above run up to the
-// first row of a fragment that does not start the file, or the item opens a
-// body whose header lies above the hunk.
-std::string safety_doc_state(TSNode item, const std::string& src, bool fragment_starts_file) {
-  uint32_t top = ts_node_start_point(item).row;
-  for (TSNode p = ts_node_prev_sibling(item); !ts_node_is_null(p); p = ts_node_prev_sibling(p)) {
-    if (is_comment(p)) {
-      if (node_text(p, src).find("# Safety") != std::string::npos) return "present";
-    } else if (!is(p, "attribute_item")) {
-      break;
-    }
-    top = ts_node_start_point(p).row;
-  }
-  if (fragment_starts_file) return "missing";
-  if (top == 0) return "outside-context";
-  // Inside a body whose header the hunk does not show (the item is indented
-  // at the fragment's top level, or first in a body opened on its first
-  // row): it may be a trait impl, whose methods take the trait's contract.
-  TSNode container = ts_node_parent(item);
-  if (ts_node_is_null(container)) return "missing";
-  if (is(container, "source_file") && ts_node_start_point(item).column > 0) return "outside-context";
-  if (ts_node_start_point(container).row == 0 && ts_node_is_null(ts_node_prev_named_sibling(item)))
-    return "outside-context";
-  return "missing";
-}
-
-bool in_trait_impl(TSNode fn) {
-  TSNode list = ts_node_parent(fn);
-  TSNode impl = ts_node_is_null(list) ? list : ts_node_parent(list);
-  return is(impl, "impl_item") && !ts_node_is_null(ts_node_child_by_field_name(impl, "trait", 5));
-}
-
 }  // namespace
-
-std::vector<std::string> rule_dirs(const std::string& builtin, const std::string& extra) {
-  std::vector<std::string> dirs{builtin};
-  fs::path config;
-  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) config = fs::path(x);
-  else if (const char* h = std::getenv("HOME"); h && *h) config = fs::path(h) / ".config";
-  if (!config.empty() && fs::is_directory(config / "seam" / "rules")) dirs.push_back((config / "seam" / "rules").string());
-  if (!extra.empty()) dirs.push_back(extra);
-  return dirs;
-}
-
-RuleSet load_rules(const std::vector<std::string>& dirs) {
-  RuleSet set;
-  for (const auto& dir : dirs) {
-    std::error_code ec;
-    std::vector<fs::path> files;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-      if (it->path().extension() == ".scm") files.push_back(it->path());
-    if (ec) {
-      set.errors.push_back({dir, "cannot read the rules folder: " + ec.message()});
-      continue;
-    }
-    std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
-      std::ifstream in(file);
-      std::ostringstream text;
-      text << in.rdbuf();
-      Rule r;
-      r.file = file.string();
-      r.query = text.str();
-      std::istringstream lines(r.query);
-      for (std::string l; std::getline(lines, l);) {
-        if (l.rfind(";", 0) != 0) break;
-        const size_t text = l.find_first_not_of(';');
-        if (text == std::string::npos) continue;  // a bare ";" line
-        std::string body = trim(l.substr(text));
-        auto colon = body.find(':');
-        if (colon == std::string::npos) continue;
-        std::string key = trim(body.substr(0, colon)), value = trim(body.substr(colon + 1));
-        if (key == "id") r.id = value;
-        else if (key == "severity") r.severity = value;
-        else if (key == "message") r.message = value;
-        else if (key == "question") r.question = value;
-        else if (key == "paths") r.path_prefix = value;
-      }
-      if (r.id.empty()) {
-        set.errors.push_back({r.file + ":1", "no '; id:' line in the rule's header"});
-        continue;
-      }
-      std::string error;
-      int line = 0;
-      QueryPtr q = compile(r.query, &error, &line);
-      if (!q) {
-        set.errors.push_back({r.file + ":" + std::to_string(line), error});
-        continue;
-      }
-      r.compiled = std::shared_ptr<const TSQuery>(q.release(), [](const TSQuery* x) {
-        ts_query_delete(const_cast<TSQuery*>(x));
-      });
-      if (r.severity.empty()) r.severity = "info";
-      auto same = std::find_if(set.rules.begin(), set.rules.end(), [&](const Rule& x) { return x.id == r.id; });
-      if (same != set.rules.end()) *same = std::move(r);
-      else set.rules.push_back(std::move(r));
-    }
-  }
-  return set;
-}
 
 // The rules for unsafe code written inside macro bodies.
 struct MacroRules {
@@ -361,29 +118,6 @@ struct MacroRules {
 void scan_macro_bodies(TSNode node, const Fragment& f, const std::string& src, const MacroRules& rules,
                        bool starts_file, const std::string& path, std::set<std::pair<std::string, int>>& seen,
                        std::vector<Finding>& out);
-
-// The whole post-image as one fragment, rows marked added where a hunk adds.
-Fragment whole_fragment(const FileDiff& file, const std::string& text) {
-  std::set<int> added;
-  for (const auto& h : file.hunks)
-    for (const auto& l : h.lines)
-      if (l.origin == '+') added.insert(l.new_line);
-  Fragment f;
-  f.text = text;
-  size_t i = 0;
-  int line = 1;
-  while (i < text.size()) {
-    size_t nl = text.find('\n', i);
-    f.rows.push_back(text.substr(i, (nl == std::string::npos ? text.size() : nl) - i));
-    f.line.push_back(line);
-    f.added.push_back(added.count(line) > 0);
-    ++line;
-    if (nl == std::string::npos) break;
-    i = nl + 1;
-  }
-  if (!f.text.empty() && f.text.back() != '\n') f.text += '\n';
-  return f;
-}
 
 std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rules, const std::string* whole_file) {
   std::vector<Finding> out;
@@ -506,7 +240,7 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
         out.push_back(fd);
         // A SAFETY comment that justifies nothing is its own finding.
         if (fd.safety_comment) {
-          std::string why = trim(fd.safety_comment->substr(fd.safety_comment->find("SAFETY:") + 7));
+          std::string why = trim_row(fd.safety_comment->substr(fd.safety_comment->find("SAFETY:") + 7));
           std::string upper;
           for (char ch : why.substr(0, 5)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
           if (why.empty() || upper.rfind("TODO", 0) == 0 || upper.rfind("FIXME", 0) == 0 || upper.rfind("XXX", 0) == 0) {
@@ -574,9 +308,9 @@ void scan_macro_bodies(TSNode node, const Fragment& f, const std::string& src, c
         // keeps no comment nodes), attributes allowed between.
         std::string comment;
         uint32_t r = r0;
-        while (r > 0 && (trim(f.rows[r - 1]).rfind("//", 0) == 0 || trim(f.rows[r - 1]).rfind("#[", 0) == 0)) --r;
+        while (r > 0 && (trim_row(f.rows[r - 1]).rfind("//", 0) == 0 || trim_row(f.rows[r - 1]).rfind("#[", 0) == 0)) --r;
         for (uint32_t k = r; k < r0; ++k)
-          if (trim(f.rows[k]).rfind("//", 0) == 0) comment += (comment.empty() ? "" : " ") + trim(trim(f.rows[k]).substr(2));
+          if (trim_row(f.rows[k]).rfind("//", 0) == 0) comment += (comment.empty() ? "" : " ") + trim_row(trim_row(f.rows[k]).substr(2));
         const char* unseen = (r == 0 && !starts_file) ? "outside-context" : "missing";
         if (rule == rules.fn || rule == rules.trait) {
           fd.safety_state = comment.find("# Safety") != std::string::npos ? "present" : unseen;

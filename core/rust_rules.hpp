@@ -3,43 +3,14 @@
 // they give about unsafe code and the Rust/C boundary.
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/hunks.hpp"
-
-struct TSQuery;  // tree-sitter's compiled query
+#include "core/rules.hpp"
 
 namespace seam::core {
-
-struct Rule {
-  std::string id, severity, message, question;
-  std::string path_prefix;  // "paths:" metadata: only files under it
-  std::string file;         // where it was loaded from
-  std::string query;        // the tree-sitter query text
-  std::shared_ptr<const TSQuery> compiled;  // compiled once at load: compiling costs more than running
-};
-
-struct RuleError {
-  std::string where;  // file:line
-  std::string message;
-};
-
-struct RuleSet {
-  std::vector<Rule> rules;
-  std::vector<RuleError> errors;  // broken rule files; the other rules still run
-};
-
-// Loads every *.scm of each directory in order; later directories add rules
-// (a rule with an id already loaded replaces it). Queries are compiled here,
-// so a broken one is reported with its file and line.
-RuleSet load_rules(const std::vector<std::string>& dirs);
-
-// The directories rules come from: the built-in ones, then
-// $XDG_CONFIG_HOME/seam/rules (or ~/.config/seam/rules), then `extra`.
-std::vector<std::string> rule_dirs(const std::string& builtin, const std::string& extra);
 
 struct Finding {
   std::string rule, severity, message, path, snippet, question;
