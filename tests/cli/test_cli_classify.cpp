@@ -18,12 +18,15 @@ struct Result {
   std::string out;
 };
 
-// seam with `args` (test-controlled text), standard error folded into the output.
-Result run(const std::string& args) {
+// seam with `args` (test-controlled text) and environment assignments `env`
+// ("NAME=value ") in front, standard error folded into the output.
+Result run_env(const std::string& env, const std::string& args) {
   int st = 0;
-  std::string out = shell(std::string("'") + SEAM_BINARY + "' " + args + " 2>&1", &st);
+  std::string out = shell(env + "'" + SEAM_BINARY + "' " + args + " 2>&1", &st);
   return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
 }
+
+Result run(const std::string& args) { return run_env("", args); }
 
 std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
 
@@ -133,6 +136,41 @@ TEST_SUITE("cli") {
                             " checklist --format text '" + id + "'\" /dev/null";
     CHECK(shell(cmd).find("\033[") != std::string::npos);
     CHECK(shell("NO_COLOR=1 " + cmd).find("\033[") == std::string::npos);
+  }
+
+  TEST_CASE("user rules: $XDG_CONFIG_HOME/seam/rules and --rules add and replace; a broken one is named") {
+    Widget w;
+    const fs::path xdg = w.tmp / "config", extra = w.tmp / "extra";
+    fs::create_directories(xdg / "seam" / "rules");
+    fs::create_directories(extra);
+    // A new rule, and one that replaces the built-in bindings-call.
+    seam::test::write_file(xdg / "seam" / "rules" / "widget-get.scm",
+                           "; id: widget-get\n; severity: low\n; message: widget_get called\n"
+                           "; question: Is the widget registered?\n"
+                           "((call_expression function: (scoped_identifier name: (identifier) @n)) @finding\n"
+                           " (#eq? @n \"widget_get\"))\n");
+    seam::test::write_file(extra / "bindings-call.scm",
+                           "; id: bindings-call\n; severity: info\n; message: mine\n; question: mine?\n"
+                           "((call_expression function: (scoped_identifier path: (_) @p)) @finding\n"
+                           " (#match? @p \"bindings$\"))\n");
+    const std::string env = "XDG_CONFIG_HOME=" + q(xdg) + " ";
+    auto ok = run_env(env, "classify --json --rules " + q(extra) + " " + q(w.mbox));
+    REQUIRE_MESSAGE(ok.status == 0, ok.out);
+    auto j = nlohmann::json::parse(ok.out);
+    std::string rules;
+    for (const auto& f : j["patches"][1]["findings"])
+      rules += f["rule"].get<std::string>() + ":" + f["severity"].get<std::string>() + " ";
+    CHECK(rules.find("widget-get:low") != std::string::npos);
+    CHECK(rules.find("bindings-call:info") != std::string::npos);
+    CHECK(rules.find("bindings-call:medium") == std::string::npos);
+    // A broken rule: named with its line on standard error, exit 1, the others still run.
+    seam::test::write_file(extra / "broken.scm", "; id: broken\n\n(no_such_node) @finding\n");
+    int st = 0;
+    const std::string out = shell(env + "'" + SEAM_BINARY + "' classify --json --rules " + q(extra) + " " + q(w.mbox) +
+                                  " 2>" + q(w.tmp / "err"), &st);
+    CHECK(WEXITSTATUS(st) == 1);
+    CHECK(seam::test::read_bytes(w.tmp / "err").find((extra / "broken.scm").string() + ":3") != std::string::npos);
+    CHECK(nlohmann::json::parse(out)["patches"][1]["findings"].size() > 0);
   }
 
   TEST_CASE("classify and checklist errors name the input and exit 1") {
