@@ -75,7 +75,7 @@ Action add_checklist(CLI::App& app, Global& g) {
         return 1;
       }
     }
-    return 0;
+    return rules.errors.empty() ? 0 : 1;  // a broken rule file: the checklist lacks its findings
   };
 }
 

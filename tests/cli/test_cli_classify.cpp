@@ -171,6 +171,13 @@ TEST_SUITE("cli") {
     CHECK(WEXITSTATUS(st) == 1);
     CHECK(seam::test::read_bytes(w.tmp / "err").find((extra / "broken.scm").string() + ":3") != std::string::npos);
     CHECK(nlohmann::json::parse(out)["patches"][1]["findings"].size() > 0);
+    // The same for checklist.
+    REQUIRE(run("--db " + q(w.db) + " ingest " + q(w.mbox)).status == 0);
+    const std::string id = shell("grep -m1 -o '<cover[^>]*>' " + q(w.mbox) + " | tr -d '<>' | tr -d '\\n'");
+    auto c = run_env(env, "--db " + q(w.db) + " checklist --rules " + q(extra) + " '" + id + "'");
+    CHECK(c.status == 1);
+    CHECK(c.out.find((extra / "broken.scm").string() + ":3") != std::string::npos);
+    CHECK(c.out.find("widget_get called") != std::string::npos);
   }
 
   TEST_CASE("classify and checklist errors name the input and exit 1") {
