@@ -28,9 +28,11 @@ Action add_checklist(CLI::App& app, Global& g) {
   sub->add_option("--format", a->format, "md (default), text, json, or html (the Markdown through cmark)")
       ->check(CLI::IsMember({"md", "text", "json", "html"}));
   sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output");
-  sub->add_option("--rules", a->rules, "Extra rules folder (*.scm)");
+  sub->add_option("--rules", a->rules, "Extra rules folder (*.scm), after the built-in and user ones");
   sub->add_option("--repo", a->repo,
-                  "A repository where the series applies: whole files are parsed, so no SAFETY comment is out of sight");
+                  "A repository where the series applies (read only): whole files are parsed, so no SAFETY comment is "
+                  "out of sight; C hunks changing what Rust under rust/ uses through bindings:: are found; headers "
+                  "bindings_helper.h includes are rust-c-glue");
   return [a, &g]() -> int {
     core::Store store(g.db_path());
     auto series = find_series(store, a->key, "checklist");

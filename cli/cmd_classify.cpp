@@ -46,7 +46,9 @@ Action add_classify(CLI::App& app, Global& g) {
   sub->add_option("what", a->what, "Message-ID or file")->required();
   sub->add_option("--rules", a->rules, "Extra rules folder (*.scm), after the built-in and user ones");
   sub->add_option("--repo", a->repo,
-                  "A repository where the patches apply: whole files are parsed, so no SAFETY comment is out of sight");
+                  "A repository where the patches apply (read only): whole files are parsed, so no SAFETY comment is out "
+                  "of sight; C hunks changing what Rust under rust/ uses through bindings:: are found; headers "
+                  "bindings_helper.h includes are rust-c-glue");
   sub->add_flag("--json", a->json, "Print JSON (see README)");
   return [a, &g]() -> int {
     std::vector<Input> inputs;
