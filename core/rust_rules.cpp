@@ -111,6 +111,17 @@ bool in_test_code(TSNode n, const std::string& src) {
 
 }  // namespace
 
+// A SAFETY comment that justifies nothing is its own finding.
+static void add_placeholder_finding(const Finding& fd, std::vector<Finding>& out) {
+  if (!fd.safety_comment || !is_placeholder(*fd.safety_comment)) return;
+  Finding p = fd;
+  p.rule = "safety-placeholder";
+  p.severity = "high";
+  p.message = "SAFETY comment that justifies nothing";
+  p.question = "What makes this unsafe code sound? Replace the placeholder with the argument.";
+  out.push_back(std::move(p));
+}
+
 // The rules for unsafe code written inside macro bodies.
 struct MacroRules {
   const Rule *block = nullptr, *impl = nullptr, *fn = nullptr, *trait = nullptr;
@@ -238,20 +249,7 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
                                                                           : safety_doc_state(*target, f.text, starts_file);
         }
         out.push_back(fd);
-        // A SAFETY comment that justifies nothing is its own finding.
-        if (fd.safety_comment) {
-          std::string why = trim_row(fd.safety_comment->substr(fd.safety_comment->find("SAFETY:") + 7));
-          std::string upper;
-          for (char ch : why.substr(0, 5)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-          if (why.empty() || upper.rfind("TODO", 0) == 0 || upper.rfind("FIXME", 0) == 0 || upper.rfind("XXX", 0) == 0) {
-            Finding p = fd;
-            p.rule = "safety-placeholder";
-            p.severity = "high";
-            p.message = "SAFETY comment that justifies nothing";
-            p.question = "What makes this unsafe code sound? Replace the placeholder with the argument.";
-            out.push_back(std::move(p));
-          }
-        }
+        add_placeholder_finding(fd, out);
       }
     }
   }
@@ -320,7 +318,8 @@ void scan_macro_bodies(TSNode node, const Fragment& f, const std::string& src, c
         } else {
           fd.safety_state = unseen;
         }
-        out.push_back(std::move(fd));
+        out.push_back(fd);
+        add_placeholder_finding(fd, out);
       }
     }
     if (ts_node_child_count(c) > 0) scan_macro_bodies(c, f, src, rules, starts_file, path, seen, out);

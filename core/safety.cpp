@@ -1,5 +1,8 @@
 #include "core/safety.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/tree_sitter.hpp"
 
 namespace seam::core {
@@ -89,6 +92,16 @@ std::string safety_doc_state(TSNode item, const std::string& src, bool fragment_
   if (ts_node_start_point(container).row == 0 && ts_node_is_null(ts_node_prev_named_sibling(item)))
     return "outside-context";
   return "missing";
+}
+
+bool is_placeholder(const std::string& comment) {
+  const size_t at = comment.find("SAFETY:");
+  const std::string why = trim_row(at == std::string::npos ? comment : comment.substr(at + 7));
+  std::string upper;
+  for (char ch : why.substr(0, 5)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  for (const char* word : {"TODO", "FIXME", "XXX", "TBD"})
+    if (upper.rfind(word, 0) == 0) return true;
+  return std::all_of(why.begin(), why.end(), [](unsigned char ch) { return std::ispunct(ch) || std::isspace(ch); });
 }
 
 bool in_trait_impl(TSNode fn) {

@@ -33,6 +33,10 @@ Justification safety_of(TSNode n, const Fragment& f, const std::string& src, boo
 // or "outside-context".
 std::string safety_doc_state(TSNode item, const std::string& src, bool fragment_starts_file);
 
+// True for a SAFETY comment that justifies nothing: empty after "SAFETY:",
+// TODO, FIXME, XXX, TBD, or punctuation only ("...", "?").
+bool is_placeholder(const std::string& safety_comment);
+
 // True for a fn in `impl Trait for T`: it takes the trait's contract.
 bool in_trait_impl(TSNode fn);
 

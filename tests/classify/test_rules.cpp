@@ -103,6 +103,20 @@ TEST_SUITE("classify") {
     CHECK(count(todo, "safety-placeholder") == 1);
     auto empty = run(diff_of("rust/kernel/a.rs", {"fn f() {"}, {"    // SAFETY:", "    unsafe { g() };", "}"}));
     CHECK(count(empty, "safety-placeholder") == 1);
+    for (const char* text : {"// SAFETY: TBD.", "// SAFETY: ...", "// SAFETY: fixme: explain", "// SAFETY: ?"}) {
+      CAPTURE(text);
+      CHECK(count(run(diff_of("rust/kernel/a.rs", {"fn f() {"}, {std::string("    ") + text, "    unsafe { g() };", "}"})),
+                  "safety-placeholder") == 1);
+    }
+    // "Todo" inside a real argument is no placeholder.
+    CHECK(count(run(diff_of("rust/kernel/a.rs", {"fn f() {"},
+                            {"    // SAFETY: `todo` is a valid pointer: see `new`.", "    unsafe { g() };", "}"})),
+                "safety-placeholder") == 0);
+    // Inside a macro body too.
+    auto in_macro = run(diff_of("rust/kernel/a.rs", {},
+                                {"macro_rules! m {", "    () => {", "        // SAFETY: TODO", "        unsafe { g() }",
+                                 "    };", "}"}));
+    CHECK(count(in_macro, "safety-placeholder") == 1);
     CHECK(count(present, "safety-placeholder") == 0);
 
     // Unchanged context is not reported.
