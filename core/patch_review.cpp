@@ -10,9 +10,10 @@ namespace seam::core {
 
 namespace {
 
-const CItem* item_at(const std::vector<CItem>& items, int line, const std::string& name = {}) {
+// The item named `name` whose lines hold `line`, or nullptr.
+const CItem* item_at(const std::vector<CItem>& items, int line, const std::string& name) {
   for (const auto& it : items)
-    if (line >= it.line && line <= it.end_line && (name.empty() || it.name == name)) return &it;
+    if (line >= it.line && line <= it.end_line && it.name == name) return &it;
   return nullptr;
 }
 
@@ -53,14 +54,13 @@ std::vector<Finding> c_used_by_rust(const FileDiff& f, const RepoView& repo) {
     if (auto s = repo.before(f.old_path)) before = c_items(*s);
 
   struct Change {
-    const CItem* item = nullptr;  // as it is after the patch, when it still exists
     std::string kind;
     int first = 0, last = 0;  // changed lines after the patch
     int anchor = 0;           // where a removal sits in the file after
     std::string snippet;
   };
-  std::map<std::string, Change> changes;  // by name, in name order
-  std::vector<std::string> order;
+  std::map<std::string, Change> changes;  // by name
+  std::vector<std::string> order;         // the names in the order the hunks reach them
   auto touch = [&](const CItem& it, const DiffLine& l, int anchor) {
     auto [pos, fresh] = changes.try_emplace(it.name);
     Change& c = pos->second;
