@@ -4,13 +4,14 @@
 
 #include "cli/commands.hpp"
 #include "cli/series_input.hpp"
-#include "mail/am.hpp"
 #include "core/patch_review.hpp"
 #include "core/store.hpp"
+#include "mail/am.hpp"
 #include "mail/files.hpp"
 #include "mail/locate.hpp"
 #include "mail/mbox.hpp"
 #include "mail/parse.hpp"
+#include "reports/classify.hpp"
 #include "reports/ingest.hpp"
 #include "reports/terminal.hpp"
 
@@ -21,14 +22,6 @@ namespace {
 struct Input {
   std::string msgid, subject, raw;
 };
-
-nlohmann::json finding_json(const core::Finding& f) {
-  auto opt = [](const std::optional<std::string>& s) { return s ? nlohmann::json(*s) : nlohmann::json(); };
-  return {{"rule", f.rule},       {"severity", f.severity}, {"path", f.path},
-          {"line", f.line},       {"end_line", f.end_line}, {"snippet", f.snippet},
-          {"question", f.question}, {"safety_comment", opt(f.safety_comment)},
-          {"safety_state", opt(f.safety_state)}};
-}
 
 }  // namespace
 
@@ -121,47 +114,16 @@ Action add_classify(CLI::App& app, Global& g) {
       repo = RepoReview::open(a->repo, patches, {}, "classify");
       if (!repo) return 1;
     }
-    nlohmann::json patches = nlohmann::json::array(), totals = nlohmann::json::object();
-    std::string text;
-    const bool color = reports::use_color(stdout);
+    std::vector<reports::ClassifiedPatch> reviewed;
     for (size_t k = 0; k < inputs.size(); ++k) {
-      const auto& in = inputs[k];
       std::optional<core::RepoView> view;
       if (repo) view = repo->view(k);
-      auto review = core::review_patch(core::parse_diff(mail::body_text(in.raw)), rules, view ? &*view : nullptr);
-      nlohmann::json files = nlohmann::json::array(), findings = nlohmann::json::array();
-      text += reports::paint(in.subject, reports::kBold, color) + "\n";
-      nlohmann::json classes = nlohmann::json::object();
-      for (const auto& f : review.files) {
-        nlohmann::json hunks = nlohmann::json::array();
-        for (const auto& h : f.hunks)
-          hunks.push_back({{"old_start", h.old_start}, {"new_start", h.new_start}, {"class", f.cls},
-                           {"added", h.added}, {"removed", h.removed}});
-        files.push_back(
-            {{"path", f.path}, {"class", f.cls}, {"added", f.added}, {"removed", f.removed}, {"hunks", hunks}});
-        for (auto* c : {&classes, &totals}) {
-          auto& e = (*c)[f.cls];
-          if (e.is_null()) e = {{"added", 0}, {"removed", 0}};
-          e["added"] = e["added"].get<int>() + f.added;
-          e["removed"] = e["removed"].get<int>() + f.removed;
-        }
-        text += "  " + f.cls + std::string(f.cls.size() < 12 ? 12 - f.cls.size() : 1, ' ') + "+" +
-                std::to_string(f.added) + " -" + std::to_string(f.removed) + "  " + f.path + "\n";
-      }
-      for (const auto& f : review.findings) {
-        findings.push_back(finding_json(f));
-        text += "  " + reports::paint(f.rule, f.severity == "high" ? reports::kRed : reports::kYellow, color) + " " +
-                f.path + ":" + std::to_string(f.line) + (f.safety_state ? " [SAFETY " + *f.safety_state + "]" : "") +
-                "\n";
-      }
-      patches.push_back({{"msgid", in.msgid},
-                         {"subject", in.subject},
-                         {"files", files},
-                         {"classes", classes},
-                         {"findings", findings}});
+      reviewed.push_back({inputs[k].msgid, inputs[k].subject,
+                          core::review_patch(core::parse_diff(mail::body_text(inputs[k].raw)), rules,
+                                             view ? &*view : nullptr)});
     }
-    if (a->json) std::cout << reports::dump({{"patches", patches}, {"classes", totals}}, 2) << "\n";
-    else std::cout << text;
+    if (a->json) std::cout << reports::dump(reports::classify_json(reviewed), 2) << "\n";
+    else std::cout << reports::classify_text(reviewed, reports::use_color(stdout));
     return rules.errors.empty() ? 0 : 1;
   };
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "reports/classify.hpp"
 #include "reports/terminal.hpp"
 
 namespace seam::reports {
@@ -187,11 +188,9 @@ nlohmann::json checklist_json(const Checklist& c) {
   for (const auto& p : c.patches) {
     nlohmann::json findings = nlohmann::json::array();
     for (const auto& f : p.review.findings) {
-      auto opt = [](const std::optional<std::string>& x) { return x ? nlohmann::json(*x) : nlohmann::json(); };
-      findings.push_back({{"rule", f.rule}, {"group", group_of(f.rule)}, {"severity", f.severity},
-                          {"path", f.path}, {"line", f.line}, {"end_line", f.end_line}, {"snippet", f.snippet},
-                          {"question", f.question}, {"safety_comment", opt(f.safety_comment)},
-                          {"safety_state", opt(f.safety_state)}});
+      nlohmann::json j = finding_json(f);
+      j["group"] = group_of(f.rule);
+      findings.push_back(std::move(j));
     }
     patches.push_back({{"index", p.index}, {"msgid", p.msgid}, {"subject", p.subject}, {"findings", findings}});
   }
