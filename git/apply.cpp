@@ -440,6 +440,7 @@ ApplyResult apply_patches(const std::string& repo_path, const std::vector<PatchI
     std::istringstream in(p.diff);
     std::string line;
     while (std::getline(in, line)) {
+      while (!line.empty() && (line.back() == '\r' || line.back() == '\t')) line.pop_back();
       std::string path;
       for (const char* pre : {"--- a/", "+++ b/", "rename from ", "rename to ", "copy from ", "copy to "})
         if (line.rfind(pre, 0) == 0) path = line.substr(std::string(pre).size());
@@ -458,7 +459,6 @@ ApplyResult apply_patches(const std::string& repo_path, const std::vector<PatchI
         }
       }
       if (!path.empty()) {
-        while (!path.empty() && (path.back() == '\r' || path.back() == '\t')) path.pop_back();
         std::string why = unsafe_path_reason(path);
         if (!why.empty()) {
           r.failed = ApplyFailure{p.id, path, "", why};

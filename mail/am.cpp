@@ -17,6 +17,24 @@ std::string lower(std::string s) {
 
 std::string trailer_line(const core::Trailer& t) { return t.name + ": " + t.value; }
 
+// The decoded body of a patch mail, with the carriage returns a mail client
+// or transport put at the end of every line removed, as `git mailinfo
+// --quoted-cr=strip` does. Only when the patch's own "diff --git" line ends
+// with one: git never writes a CR there, so a patch that changes CRLF files
+// keeps its CRs.
+std::string patch_body(std::string_view raw) {
+  std::string body = body_text(raw);
+  size_t at = body.rfind("diff --git ", 0) == 0 ? 0 : body.find("\ndiff --git ");
+  if (at == std::string::npos) return body;
+  size_t eol = body.find('\n', at + 1);
+  if (eol == std::string::npos || eol == 0 || body[eol - 1] != '\r') return body;
+  std::string out;
+  out.reserve(body.size());
+  for (size_t i = 0; i < body.size(); ++i)
+    if (!(body[i] == '\r' && i + 1 < body.size() && body[i + 1] == '\n')) out += body[i];
+  return out;
+}
+
 // Splits a decoded patch body into the commit message and the rest (the
 // "---" separator with diffstat and diff, or the diff itself).
 std::pair<std::string, std::string> split_body(const std::string& body) {
@@ -81,7 +99,7 @@ std::string header(std::string_view raw, const char* name) {
 
 CommitParts commit_parts(std::string_view raw, const core::SeriesPatch& p, const AmOptions& opts) {
   CommitParts c;
-  std::string body = body_text(raw);
+  std::string body = patch_body(raw);
   auto [msg, rest] = split_body(body);
   auto parsed = parse_message(raw);
   std::string title = parsed.message ? parsed.message->facts.title : p.subject;
@@ -107,12 +125,12 @@ CommitParts commit_parts(std::string_view raw, const core::SeriesPatch& p, const
 }
 
 std::string am_commit_message(std::string_view raw, const core::SeriesPatch& p, const AmOptions& opts) {
-  return with_trailers(split_body(body_text(raw)).first, p, opts);
+  return with_trailers(split_body(patch_body(raw)).first, p, opts);
 }
 
 std::string am_message(std::string_view raw, const core::SeriesPatch& p, int version, int total,
                        const AmOptions& opts) {
-  auto [msg, rest] = split_body(body_text(raw));
+  auto [msg, rest] = split_body(patch_body(raw));
   auto parsed = parse_message(raw);
   std::string title = parsed.message ? parsed.message->facts.title : p.subject;
   std::string tag = "PATCH";

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "core/c_items.hpp"
 #include "core/patch_review.hpp"
@@ -119,6 +120,67 @@ TEST_SUITE("classify") {
         CHECK(f.end_line == 156);
       }
     }
+  }
+
+  TEST_CASE("--repo on every Rust patch of the corpus threads: applies, never outside-context") {
+    auto dir = test::shared("corpus/threads");
+    SEAM_SKIP_UNLESS(!dir.empty(), "../shared/corpus/threads is absent");
+    // No kernel tree here: each patch gets a repository holding what its
+    // hunks show of each file it changes (context and removed lines at their
+    // old line numbers, blank lines between), where it applies exactly.
+    int patches = 0, blocks = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      auto data = mail::read_file(e.path().string());
+      for (const auto& m : mail::split_mbox(data)) {
+        auto raw = mail::extract_message(data, m, mail::MboxFormat::mboxrd);
+        auto parsed = mail::parse_message(raw);
+        if (!parsed.message || parsed.message->subject.rfind("Re:", 0) == 0) continue;
+        auto files = core::parse_diff(mail::body_text(raw));
+        bool rust = false, binary = false;
+        for (const auto& f : files) {
+          rust = rust || (f.path().size() > 3 && f.path().compare(f.path().size() - 3, 3, ".rs") == 0);
+          binary = binary || f.binary;
+        }
+        if (!rust || binary) continue;
+        test::TempDir tmp;
+        const auto repo = tmp / "repo";
+        test::shell("git init -q -b master '" + repo.string() + "'");
+        for (const auto& f : files) {
+          if (f.old_path == "/dev/null") continue;
+          std::vector<std::string> lines;
+          for (const auto& h : f.hunks)
+            for (const auto& l : h.lines)
+              if (l.origin != '+' && l.old_line > 0) {
+                if (lines.size() < static_cast<size_t>(l.old_line)) lines.resize(static_cast<size_t>(l.old_line));
+                lines[static_cast<size_t>(l.old_line) - 1] = l.text;
+              }
+          std::string text;
+          for (const auto& l : lines) text += l + "\n";
+          std::filesystem::create_directories((repo / f.old_path).parent_path());
+          test::write_file(repo / f.old_path, text);
+        }
+        test::shell("cd '" + repo.string() + "' && git add -A && git -c user.name=T -c user.email=t@x commit -qm base "
+                    "--allow-empty");
+        test::write_file(tmp / "p.eml", raw);
+        int st = 0;
+        const std::string out = test::shell("'" + std::string(SEAM_BINARY) + "' classify --json --repo '" +
+                                                repo.string() + "' '" + (tmp / "p.eml").string() + "' 2>&1",
+                                            &st);
+        INFO(e.path().filename().string() << " " << parsed.message->subject);
+        REQUIRE_MESSAGE(st == 0, out);
+        ++patches;
+        auto without = core::review_patch(files, builtin());
+        for (const auto& f : without.findings)
+          if (f.rule == "unsafe-block" && f.safety_state == std::string("outside-context")) ++blocks;
+        for (const auto& f : nlohmann::json::parse(out)["patches"][0]["findings"]) {
+          CHECK(f["safety_state"] != "outside-context");
+          CHECK(f["line"].get<int>() >= 1);
+        }
+      }
+    }
+    MESSAGE(patches << " Rust patches applied with --repo; " << blocks
+                    << " unsafe blocks outside-context without a repository, none with one");
+    CHECK(patches > 40);
   }
 
   TEST_CASE("no crash and sane findings on every patch of the kbuild epoch") {

@@ -12,6 +12,7 @@
 #include "git/rangediff.hpp"
 #include "mail/am.hpp"
 #include "mail/ingest.hpp"
+#include "mail/parse.hpp"
 #include "mail/locate.hpp"
 #include "tests/support.hpp"
 
@@ -115,6 +116,33 @@ TEST_SUITE("git/apply") {
     CHECK(slurp(std::filesystem::path(repo) / ".git/HEAD") == head_before);
     CHECK(slurp(std::filesystem::path(repo) / ".git/index") == index_before);
     CHECK(slurp(std::filesystem::path(repo) / "drivers/a.c") == file_before);
+  }
+
+  TEST_CASE("a patch whose mail came with CRLF line ends applies (the CRs are the transport's)") {
+    test::TempDir tmp;
+    const std::string repo = make_repo(tmp);
+    // The second patch (a rename, a mode change, a deletion, a new file), its
+    // body with a CR before every LF and base64-encoded, as some mail
+    // clients and list gateways send it.
+    const std::string out = (tmp / "out").string();
+    sh("cd '" + out + "' && f=$(ls 0002-*.patch) && "
+       "awk '/^$/ {exit} !/^Content-Transfer-Encoding/' \"$f\" > ../crlf.eml && "
+       "printf 'Content-Transfer-Encoding: base64\\n\\n' >> ../crlf.eml && "
+       "awk 'b {print} /^$/ {b=1}' \"$f\" | sed 's/$/\\r/' | base64 >> ../crlf.eml");
+    const std::string raw = slurp(tmp / "crlf.eml");
+    REQUIRE(mail::body_text(raw).find("--- /dev/null\r\n") != std::string::npos);
+    auto parts = mail::commit_parts(raw, core::SeriesPatch{}, {});
+    CHECK(parts.diff.find('\r') == std::string::npos);
+    CHECK(parts.message.find('\r') == std::string::npos);
+    git::ApplyOptions opts;
+    opts.write_branch = false;
+    auto r = git::apply_patches(repo, {{"crlf", parts.diff, parts.message, "T", "t@x", 0, 0}},
+                                {sh("cd '" + repo + "' && git rev-parse master~3"), "", ""}, opts);
+    REQUIRE_MESSAGE(!r.failed, (r.failed ? r.failed->path + ": " + r.failed->reason : std::string()));
+    CHECK(r.error.empty());
+    REQUIRE(r.applied.size() == 1);
+    CHECK(sh("cd '" + repo + "' && git rev-parse " + r.applied[0].second + "^{tree}") ==
+          sh("cd '" + repo + "' && git rev-parse master~2^{tree}"));
   }
 
   TEST_CASE("conflicts name the patch, file, hunk and reason and leave no branch") {
