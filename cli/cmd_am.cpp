@@ -1,8 +1,8 @@
 // seam am: an mbox of a series, ready for git am, with review trailers.
-#include <fstream>
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "cli/series_input.hpp"
 #include "core/store.hpp"
 #include "git/config.hpp"
@@ -56,17 +56,9 @@ Action add_am(CLI::App& app, Global& g) {
       for (int i : missing) std::cerr << " " << i;
       std::cerr << " of " << v->expected << "\n";
     }
-    if (a->out.empty()) {
-      std::cout << mbox;
-    } else {
-      std::ofstream out(a->out, std::ios::binary);
-      out << mbox;
-      if (!out) {
-        std::cerr << "seam am: cannot write " << a->out << "\n";
-        return 1;
-      }
+    if (!emit(mbox, a->out, "am")) return 1;
+    if (!a->out.empty())
       std::cerr << "seam am: wrote " << v->patches.size() << " patches of v" << v->version << " to " << a->out << "\n";
-    }
     return failed ? 1 : 0;
   };
 }

@@ -1,8 +1,8 @@
 // seam checklist: the review checklist of a whole series.
-#include <fstream>
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "cli/series_input.hpp"
 #include "core/hunks.hpp"
 #include "mail/locate.hpp"
@@ -67,16 +67,7 @@ Action add_checklist(CLI::App& app, Global& g) {
       text = reports::markdown_to_html(reports::checklist_markdown(c), "Review checklist: " + c.title);
     else if (a->format == "text") text = reports::checklist_text(c, a->out.empty() && reports::use_color(stdout));
     else text = reports::checklist_markdown(c);
-    if (a->out.empty()) {
-      std::cout << text;
-    } else {
-      std::ofstream out(a->out, std::ios::binary);
-      out << text;
-      if (!out) {
-        std::cerr << "seam checklist: cannot write " << a->out << "\n";
-        return 1;
-      }
-    }
+    if (!emit(text, a->out, "checklist")) return 1;
     return rules.errors.empty() ? 0 : 1;  // a broken rule file: the checklist lacks its findings
   };
 }

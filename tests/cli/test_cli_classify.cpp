@@ -201,6 +201,13 @@ TEST_SUITE("cli") {
     auto not_repo = run("classify --repo " + q(w.tmp / "nowhere") + " " + q(w.mbox));
     CHECK(not_repo.status == 1);
     CHECK(not_repo.out.find("nowhere") != std::string::npos);
+    // -o where nothing can be written: the file and why.
+    REQUIRE(run("--db " + q(w.db) + " ingest " + q(w.mbox)).status == 0);
+    const std::string id = shell("grep -m1 -o '<cover[^>]*>' " + q(w.mbox) + " | tr -d '<>' | tr -d '\\n'");
+    auto unwritable = run("--db " + q(w.db) + " checklist -o " + q(w.tmp / "no" / "dir" / "c.md") + " '" + id + "'");
+    CHECK(unwritable.status == 1);
+    CHECK(unwritable.out.find((w.tmp / "no" / "dir" / "c.md").string() + ": No such file or directory") !=
+          std::string::npos);
     auto none = run("--db " + q(w.db) + " checklist nothing@example.org");
     CHECK(none.status == 1);
     CHECK(none.out.find("nothing@example.org") != std::string::npos);
