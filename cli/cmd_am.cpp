@@ -25,7 +25,7 @@ Action add_am(CLI::App& app, Global& g) {
   sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output");
   sub->add_flag("-s,--add-my-sob", a->sob, "Add your Signed-off-by (user.name/user.email of git config)");
   return [a, &g]() -> int {
-    core::Store store(g.db_path());
+    core::Store store(g.db_path(), core::Store::Open::existing);
     auto series = find_series(store, a->key, "am");
     if (!series) return 1;
     const core::SeriesVersion* v = find_version(*series, a->version, "am");

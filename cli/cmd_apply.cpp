@@ -47,7 +47,7 @@ Action add_apply(CLI::App& app, Global& g) {
   sub->add_flag("--partial", a->partial, "Keep a branch with the patches that applied when one fails");
   sub->add_flag("--json", a->json, "Print JSON (see README)");
   return [a, &g]() -> int {
-    core::Store store(g.db_path());
+    core::Store store(g.db_path(), core::Store::Open::existing);
     auto series = find_series(store, a->key, "apply");
     if (!series) return 1;
     const core::Series& s = *series;

@@ -34,7 +34,7 @@ Action add_checklist(CLI::App& app, Global& g) {
                   "out of sight; C hunks changing what Rust under rust/ uses through bindings:: are found; headers "
                   "bindings_helper.h includes are rust-c-glue");
   return [a, &g]() -> int {
-    core::Store store(g.db_path());
+    core::Store store(g.db_path(), core::Store::Open::existing);
     auto series = find_series(store, a->key, "checklist");
     if (!series) return 1;
     const core::SeriesVersion* v = find_version(*series, a->version, "checklist");

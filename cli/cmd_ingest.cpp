@@ -1,6 +1,5 @@
 // seam ingest SOURCE...: read mail into the store.
 #include <iostream>
-#include <iterator>
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
@@ -37,7 +36,7 @@ Action add_ingest(CLI::App& app, Global& g) {
   sub->add_option("-j,--threads", args->threads, "Parsing threads (default: one per core)");
 
   return [args, &g]() -> int {
-    core::Store store(g.db_path());
+    core::Store store(g.db_path(), core::Store::Open::create);
     Progress progress;
     mail::IngestOptions opts;
     opts.format = args->mboxo ? mail::MboxFormat::mboxo : mail::MboxFormat::mboxrd;
@@ -52,17 +51,16 @@ Action add_ingest(CLI::App& app, Global& g) {
       if (s == "-") {
         if (stdin_used) continue;
         stdin_used = true;
-        std::string data(std::istreambuf_iterator<char>(std::cin), {});
-        reports.push_back(mail::ingest_stdin(store, std::move(data), opts));
+        reports.push_back(mail::ingest_stdin(store, 0, opts));
       } else {
         for (auto& r : mail::ingest(store, s, opts)) reports.push_back(std::move(r));
       }
     }
     progress.clear();
-    // Series are assembled at ingest, so that queries stay fast.
-    int64_t added = 0;
-    for (const auto& r : reports) added += r.added;
-    if (added > 0) store.rebuild_series();
+    // Series are assembled at ingest, so that queries stay fast; also when an
+    // earlier run was killed before its series were (the store marks them
+    // stale in the transactions that add mail).
+    store.refresh_series();
     bool fatal = false;
     for (const auto& r : reports) {
       if (!r.fatal.empty()) {

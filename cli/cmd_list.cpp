@@ -19,7 +19,7 @@ Action add_list(CLI::App& app, Global& g) {
   sub->add_flag("--json", args->json, "Print JSON: msgid, subject, from, to, cc, date, references…");
   sub->add_option("-n,--limit", args->limit, "Show at most this many messages");
   return [args, &g]() -> int {
-    core::Store store(g.db_path());
+    core::Store store(g.db_path(), core::Store::Open::existing);
     auto msgs = store.list_messages(args->limit);
     if (args->json)
       for (auto& l : msgs) {

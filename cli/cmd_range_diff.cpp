@@ -26,7 +26,7 @@ Action add_range_diff(CLI::App& app, Global& g) {
   sub->add_option("--repo", a->repo, "A repository where both versions apply")->required();
   sub->add_flag("--json", a->json, "Print JSON: [{old, new, status, title, interdiff}]");
   return [a, &g]() -> int {
-    core::Store store(g.db_path());
+    core::Store store(g.db_path(), core::Store::Open::existing);
     auto series = find_series(store, a->key, "range-diff");
     if (!series) return 1;
     std::vector<std::string> commits[2];

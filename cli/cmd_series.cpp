@@ -40,7 +40,7 @@ Action add_series(CLI::App& app, Global& g) {
   sub->add_option("--author", a->author, "Only series whose author's name or address contains TEXT");
   sub->add_flag("--json", a->json, "Print JSON (see README)");
   return [a, &g]() -> int {
-    core::Store store(g.db_path());
+    core::Store store(g.db_path(), core::Store::Open::existing);
     core::Store::SeriesFilter f;
     f.rust_only = a->rust;
     f.author = a->author;
@@ -75,7 +75,7 @@ Action add_show(CLI::App& app, Global& g) {
   sub->add_option("what", a->key, "Message-ID or series id")->required();
   sub->add_flag("--json", a->json, "Print JSON (see README)");
   return [a, &g]() -> int {
-    core::Store store(g.db_path());
+    core::Store store(g.db_path(), core::Store::Open::existing);
     auto id = store.series_of(a->key);
     if (!id) {
       std::cerr << "seam show: " << a->key << ": no series has this message or id"

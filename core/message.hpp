@@ -72,6 +72,9 @@ struct Message {
   PatchFacts facts;
   uint64_t size = 0;            // bytes of the raw message
   std::string where;            // locator within its source
+  // SHA-1 (hex) of the raw message as read at ingest (unescaped from its
+  // mbox), so that bytes read back later can be checked to be this message.
+  std::string digest;
 };
 
 // Formats "Name <email>" (or just the email when there is no name).

@@ -1,5 +1,7 @@
 #include "core/store.hpp"
 
+#include <signal.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -138,27 +140,59 @@ CREATE TABLE IF NOT EXISTS source_files(
   prefix_hash TEXT NOT NULL DEFAULT ''   -- digest of the bytes before the offset
 );
 )sql",
+    // 4: crash safety. series_state.stale counts commits that stored mail
+    // since the series were assembled (set in the same transaction as the
+    // messages, cleared in the one that writes the series); message_digests
+    // lets bytes read back be checked against what was ingested.
+    R"sql(
+CREATE TABLE IF NOT EXISTS series_state(
+  id INTEGER PRIMARY KEY CHECK(id = 1),
+  stale INTEGER NOT NULL DEFAULT 0
+);
+INSERT OR IGNORE INTO series_state(id, stale) VALUES(1, 0);
+CREATE TABLE IF NOT EXISTS message_digests(
+  message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+  digest TEXT NOT NULL  -- SHA-1 of the raw message as ingested
+);
+)sql",
 };
 
-Store::Store(const std::string& path) : path_(path) {
+void test_kill_point(const std::string& point) {
+  static const char* const want = std::getenv("SEAM_TEST_KILL_AFTER");
+  if (want && point == want) ::raise(SIGKILL);
+}
+
+Store::Store(const std::string& path, Open mode) : path_(path) {
   fs::path p(path);
-  if (p.has_parent_path()) {
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (mode == Open::create) {
+    flags |= SQLITE_OPEN_CREATE;
+    if (p.has_parent_path()) {
+      std::error_code ec;
+      fs::create_directories(p.parent_path(), ec);
+    }
+  } else {
     std::error_code ec;
-    fs::create_directories(p.parent_path(), ec);
+    if (!fs::exists(p, ec))
+      throw SqliteError("no store at " + path +
+                        " (a mistyped --db or $SEAM_DB? `seam ingest` creates one)");
   }
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   db_.reset(db);
   if (rc != SQLITE_OK)
     throw SqliteError("cannot open database " + path + ": " +
                       (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
-  sqlite3_busy_timeout(db, 5000);
+  // Writers of several processes (three ingests, an ingest and a reader that
+  // assembles stale series) wait for each other rather than fail; every
+  // write transaction is short, so the wait is too.
+  sqlite3_busy_timeout(db, 10 * 60 * 1000);
   try {
-    // WAL keeps readers (a mail client plugin) working while ingest writes.
+    // WAL keeps readers (series, checklist, a mail client plugin) working
+    // while ingest writes.
     exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
     migrate();
+    if (mode == Open::existing) refresh_series();
   } catch (const SqliteError& e) {
     throw SqliteError("database " + path + ": " + e.what());
   }
@@ -176,16 +210,20 @@ void Store::migrate() {
   if (v > target)
     throw SqliteError("schema version " + std::to_string(v) +
                       " is newer than this seam understands (" + std::to_string(target) + ")");
-  for (; v < target; ++v) {
-    exec(db_.get(), "BEGIN IMMEDIATE");
-    try {
+  if (v == target) return;
+  // One transaction for all steps, and the version read again inside it:
+  // another process creating the same store may have migrated it while this
+  // one waited for the lock.
+  exec(db_.get(), "BEGIN IMMEDIATE");
+  try {
+    for (v = schema_version(); v < target; ++v) {
       exec(db_.get(), kMigrations[v]);
       exec(db_.get(), ("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
-      exec(db_.get(), "COMMIT");
-    } catch (...) {
-      exec(db_.get(), "ROLLBACK");
-      throw;
     }
+    exec(db_.get(), "COMMIT");
+  } catch (...) {
+    exec(db_.get(), "ROLLBACK");
+    throw;
   }
 }
 
@@ -234,8 +272,85 @@ void Store::save_source(const Source& s) {
   f.run();
 }
 
-void Store::begin() { exec(db_.get(), "BEGIN IMMEDIATE"); }
-void Store::commit() { exec(db_.get(), "COMMIT"); }
+void Store::begin() {
+  exec(db_.get(), "BEGIN IMMEDIATE");
+  stale_marked_ = false;
+}
+void Store::commit() {
+  exec(db_.get(), "COMMIT");
+  stale_marked_ = false;
+}
+void Store::rollback() {
+  if (!sqlite3_get_autocommit(db_.get())) exec(db_.get(), "ROLLBACK");
+  stale_marked_ = false;
+}
+
+void Store::mark_series_stale() {
+  const bool in_txn = !sqlite3_get_autocommit(db_.get());
+  if (in_txn && stale_marked_) return;
+  exec(db_.get(), "UPDATE series_state SET stale = stale + 1 WHERE id = 1");
+  stale_marked_ = in_txn;
+}
+
+bool Store::series_stale() {
+  Statement st(db_.get(), "SELECT stale FROM series_state WHERE id = 1");
+  return st.step() && st.int64(0) != 0;
+}
+
+namespace {
+// Thrown by series_written() to undo a replace_series() whose facts are no
+// longer the newest (see refresh_series()).
+struct AssemblyOutdated {};
+}  // namespace
+
+bool Store::refresh_series() {
+  // Another writer (an ingest, a reader refreshing too) may commit between
+  // the read of the facts and the write of the series; the write then checks
+  // the mark under the write lock and is undone when the facts it assembled
+  // are no longer the newest. The ingest that commits last always finds its
+  // own mark, so a few tries are enough; a reader that gives up meanwhile
+  // shows the series of the last complete assembly.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    std::vector<MessageFacts> facts;
+    int64_t mark = 0;
+    // One read transaction: the facts, references and trailers of one
+    // moment, and the mark as it was then.
+    exec(db_.get(), "BEGIN");
+    try {
+      Statement st(db_.get(), "SELECT stale FROM series_state WHERE id = 1");
+      mark = st.step() ? st.int64(0) : 0;
+      if (mark != 0) facts = load_facts();
+      exec(db_.get(), "COMMIT");
+    } catch (...) {
+      exec(db_.get(), "ROLLBACK");
+      throw;
+    }
+    if (mark == 0) return attempt > 0;
+    auto series = assemble(facts);
+    assembling_ = mark;
+    try {
+      replace_series(series);
+      assembling_.reset();
+      return true;
+    } catch (const AssemblyOutdated&) {
+      assembling_.reset();
+    } catch (...) {
+      assembling_.reset();
+      throw;
+    }
+  }
+  return false;
+}
+
+void Store::series_written() {
+  test_kill_point("assembly");
+  // rebuild_series() reads the facts outside a transaction: it may have
+  // missed a commit, so it leaves the mark alone.
+  if (!assembling_) return;
+  Statement st(db_.get(), "SELECT stale FROM series_state WHERE id = 1");
+  if (!st.step() || st.int64(0) != *assembling_) throw AssemblyOutdated{};
+  exec(db_.get(), "UPDATE series_state SET stale = 0 WHERE id = 1");
+}
 
 AddResult Store::add_message(int64_t source_id, const Message& m, std::string_view raw) {
   if (!insert_msg_) {
@@ -255,6 +370,12 @@ AddResult Store::add_message(int64_t source_id, const Message& m, std::string_vi
     insert_trailer_.emplace(db_.get(),
                             "INSERT INTO body_trailers(message_id, followup, position, name, value, email) "
                             "VALUES(?1,?2,?3,?4,?5,?6)");
+    find_same_.emplace(db_.get(),
+                       "SELECT m.id FROM messages m JOIN message_digests d ON d.message_id=m.id "
+                       "WHERE m.msgid=?1 AND m.source_id=?2 AND d.digest=?3");
+    move_msg_.emplace(db_.get(), "UPDATE messages SET locator=?2 WHERE id=?1");
+    insert_digest_.emplace(db_.get(),
+                           "INSERT OR REPLACE INTO message_digests(message_id, digest) VALUES(?1,?2)");
   }
   auto& st = *insert_msg_;
   st.bind(1, m.msgid)
@@ -275,10 +396,24 @@ AddResult Store::add_message(int64_t source_id, const Message& m, std::string_vi
       .bind(16, m.where);
   st.run();
   if (sqlite3_changes(db_.get()) == 0) {
+    // The same bytes from the same source: the stored message, moved (mail
+    // deleted before it in a rewritten mbox). Follow it.
+    if (!m.digest.empty()) {
+      find_same_->bind(1, m.msgid).bind(2, source_id).bind(3, m.digest);
+      const bool same = find_same_->step();
+      const int64_t id = same ? find_same_->int64(0) : 0;
+      find_same_->reset();
+      if (same) {
+        move_msg_->bind(1, id).bind(2, m.where).run();
+        return AddResult::duplicate;
+      }
+    }
     insert_dup_->bind(1, m.msgid).bind(2, source_id).bind(3, m.where).run();
     return AddResult::duplicate;
   }
   const int64_t rowid = sqlite3_last_insert_rowid(db_.get());
+  mark_series_stale();
+  if (!m.digest.empty()) insert_digest_->bind(1, rowid).bind(2, m.digest).run();
   int64_t pos = 0;
   for (const auto& r : m.references) insert_ref_->bind(1, rowid).bind(2, pos++).bind(3, r).run();
   if (!raw.empty()) insert_raw_->bind(1, rowid).bind_blob(2, raw).run();
@@ -308,6 +443,26 @@ AddResult Store::add_message(int64_t source_id, const Message& m, std::string_vi
           .bind(5, t.value).bind(6, t.email).run();
   }
   return AddResult::added;
+}
+
+std::string Store::message_digest(std::string_view msgid) {
+  Statement st(db_.get(),
+               "SELECT d.digest FROM message_digests d JOIN messages m ON m.id=d.message_id WHERE m.msgid=?1");
+  st.bind(1, msgid);
+  return st.step() ? st.text(0) : std::string();
+}
+
+void Store::update_locator(std::string_view msgid, const std::string& where) {
+  const bool own = sqlite3_get_autocommit(db_.get()) != 0;
+  if (own) begin();
+  try {
+    Statement st(db_.get(), "UPDATE messages SET locator=?2 WHERE msgid=?1");
+    st.bind(1, msgid).bind(2, where).run();
+    if (own) commit();
+  } catch (...) {
+    if (own) rollback();
+    throw;
+  }
 }
 
 bool Store::maildir_seen(int64_t source_id, std::string_view name) {

@@ -37,11 +37,24 @@ struct Source {
 
 enum class AddResult { added, duplicate };
 
+// Test hook: when $SEAM_TEST_KILL_AFTER equals `point` ("batch:3",
+// "assembly"), the process kills itself with SIGKILL there, as a crash or
+// `kill -9` would. Does nothing otherwise.
+void test_kill_point(const std::string& point);
+
 class Store {
  public:
-  // Opens (creating the file and its directory when needed) and migrates.
+  // Whether opening may create the store. Only commands that write mail into
+  // it (ingest) create one; the others must not turn a mistyped --db into an
+  // empty store and its folders.
+  enum class Open { create, existing };
+
+  // Opens (with Open::create: creating the file and its directory when
+  // needed) and migrates; concurrent openers of a new store wait for each
+  // other. With Open::existing a missing file is an error naming the path,
+  // and series left stale by an interrupted ingest are assembled first.
   // Throws SqliteError with the path in the message when that fails.
-  explicit Store(const std::string& path);
+  explicit Store(const std::string& path, Open mode = Open::create);
 
   const std::string& path() const { return path_; }
   int schema_version() const;
@@ -50,14 +63,28 @@ class Store {
   Source source(const std::string& path, const std::string& kind);
   void save_source(const Source& s);
 
-  // Large transactions: ingest writes thousands of rows per commit.
+  // Write transactions (BEGIN IMMEDIATE). Writers of other processes wait
+  // for each other (busy timeout), so keep them short: ingest parses outside
+  // them. A commit that stored a message also marks the series stale, in the
+  // same transaction (see refresh_series()).
   void begin();
   void commit();
+  void rollback();
 
   // Stores a message once by Message-ID. A second message with the same id is
-  // recorded as a duplicate (with its own locator), not stored again.
-  // `raw` is kept only for sources that cannot be read again (stdin).
+  // recorded as a duplicate (with its own locator), not stored again; but the
+  // same bytes (same digest) read again from the same source are the stored
+  // message moved (a rewritten mbox): its locator is updated and it counts as
+  // a duplicate. `raw` is kept only for sources that cannot be read again
+  // (stdin, pipes).
   AddResult add_message(int64_t source_id, const Message& m, std::string_view raw = {});
+
+  // The digest kept at ingest (Message::digest) of a stored message, "" when
+  // unknown (ingested before seam kept them) or no such message.
+  std::string message_digest(std::string_view msgid);
+  // Points a stored message at a new place in its source (read_raw found it
+  // moved). Its own short transaction unless one is open.
+  void update_locator(std::string_view msgid, const std::string& where);
 
   // Maildir bookkeeping: the unique part of each file name already read.
   bool maildir_seen(int64_t source_id, std::string_view name);
@@ -83,6 +110,13 @@ class Store {
   std::vector<MessageFacts> load_facts();
   // Reassembles every series from the stored facts (after an ingest).
   void rebuild_series();
+  // True when messages were stored since the series were last assembled
+  // (also after an ingest that was killed before or during assembly).
+  bool series_stale();
+  // Assembles the series from one consistent read of the facts when they are
+  // stale, and clears the mark in the transaction that writes them (unless
+  // more mail came in meanwhile). Returns true when it assembled.
+  bool refresh_series();
   // Replaces the assembled series with `series` (one transaction).
   void replace_series(const std::vector<Series>& series);
 
@@ -100,13 +134,18 @@ class Store {
 
  private:
   void migrate();
+  // Called by replace_series() inside its transaction, just before COMMIT.
+  void series_written();
+  void mark_series_stale();
   Message read_row(Statement& st);
 
   std::string path_;
   DbHandle db_;
   std::optional<Statement> insert_msg_, insert_ref_, insert_dup_, insert_raw_, insert_facts_,
       insert_trailer_;
-  std::optional<Statement> seen_q_, seen_ins_;
+  std::optional<Statement> seen_q_, seen_ins_, find_same_, move_msg_, insert_digest_;
+  bool stale_marked_ = false;         // in the open transaction
+  std::optional<int64_t> assembling_;  // the stale mark refresh_series() read
 };
 
 }  // namespace seam::core

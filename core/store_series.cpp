@@ -103,6 +103,7 @@ void Store::replace_series(const std::vector<Series>& series) {
         }
       }
     }
+    series_written();
     commit();
   } catch (...) {
     exec(db_.get(), "ROLLBACK");

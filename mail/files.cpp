@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -86,6 +87,85 @@ std::string inflate_gzip(const std::string& path, uint64_t cap, bool prefix) {
       throw FileError(path + ": inflates past " + std::to_string(cap) +
                       " bytes; refusing (raise --max-inflate if this archive is genuine)");
     out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+namespace {
+
+class GzStream : public ByteStream {
+ public:
+  GzStream(std::string name, int fd, uint64_t cap) : name_(std::move(name)), cap_(cap) {
+    gz_ = gzdopen(fd, "rb");
+    if (!gz_) {
+      ::close(fd);
+      throw FileError(name_ + ": cannot read: out of memory");
+    }
+    gzbuffer(gz_, 1 << 17);
+  }
+  ~GzStream() override { gzclose(gz_); }
+  GzStream(const GzStream&) = delete;
+  GzStream& operator=(const GzStream&) = delete;
+
+  size_t read(char* buf, size_t n) override {
+    const unsigned want = static_cast<unsigned>(std::min<size_t>(n, 1u << 30));
+    int got = gzread(gz_, buf, want);
+    if (!checked_) {
+      checked_ = true;
+      inflating_ = gzdirect(gz_) == 0;
+    }
+    int errnum = Z_OK;
+    const char* msg = gzerror(gz_, &errnum);
+    if (got < 0 || (got == 0 && errnum != Z_OK)) {
+      if (errnum == Z_ERRNO)
+        throw FileError(name_ + ": cannot read: " + std::strerror(errno));
+      // gzread() reports a stream cut short (an interrupted download) as
+      // Z_BUF_ERROR, then returns 0 as at a clean end: only gzerror() tells.
+      throw FileError(name_ + ": corrupt gzip data at inflated offset " + std::to_string(total_) + ": " +
+                      (errnum == Z_BUF_ERROR ? "truncated (unexpected end of file)"
+                                             : (msg && *msg ? msg : "unknown error")));
+    }
+    total_ += static_cast<uint64_t>(got);
+    if (inflating_ && total_ > cap_)
+      throw FileError(name_ + ": inflates past " + std::to_string(cap_) +
+                      " bytes; refusing (raise --max-inflate if this archive is genuine)");
+    return static_cast<size_t>(got);
+  }
+  bool inflating() const override { return inflating_; }
+
+ private:
+  std::string name_;
+  uint64_t cap_;
+  gzFile gz_ = nullptr;
+  uint64_t total_ = 0;
+  bool checked_ = false;
+  bool inflating_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteStream> open_stream(const std::string& name, const std::string& path, int fd,
+                                        uint64_t cap) {
+  int own = fd >= 0 ? ::dup(fd) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (own < 0) throw FileError(sys_error(name, fd >= 0 ? "cannot read" : "cannot open"));
+  return std::make_unique<GzStream>(name, own, cap);
+}
+
+std::string read_gzip_range(const std::string& path, uint64_t offset, uint64_t length) {
+  auto in = open_stream(path, path, -1, UINT64_MAX);
+  std::string out;
+  std::string buf(1 << 16, '\0');
+  uint64_t at = 0;
+  while (out.size() < length) {
+    size_t n = in->read(buf.data(), buf.size());
+    if (n == 0) break;
+    const uint64_t end = at + n;
+    if (end > offset) {
+      const uint64_t from = offset > at ? offset - at : 0;
+      const uint64_t take = std::min<uint64_t>(n - from, length - out.size());
+      out.append(buf.data() + from, static_cast<size_t>(take));
+    }
+    at = end;
   }
   return out;
 }

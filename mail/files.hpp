@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -37,6 +38,29 @@ bool is_gzip(const std::string& path);
 // `prefix` set, stops quietly after `cap` bytes instead (to re-read one
 // message near the start of an archive).
 std::string inflate_gzip(const std::string& path, uint64_t cap, bool prefix = false);
+
+// Bytes read in order, never all held at once: a pipe, a FIFO, process
+// substitution (/dev/fd/N), standard input, or a gzip file inflating.
+class ByteStream {
+ public:
+  virtual ~ByteStream() = default;
+  // Reads up to `n` bytes into `buf`; returns 0 at the end. Throws FileError
+  // naming the source (and the inflated offset for corrupt gzip data).
+  virtual size_t read(char* buf, size_t n) = 0;
+  // True once a read found gzip data (the bytes are inflated).
+  virtual bool inflating() const = 0;
+};
+
+// A stream over `path` (opened here) or, with fd >= 0, over that descriptor
+// (not closed). Gzip data (all members) is inflated on the fly; past `cap`
+// inflated bytes it throws FileError (memory stays flat whatever the cap).
+// Other data is passed through as it is. `name` names the source in errors.
+std::unique_ptr<ByteStream> open_stream(const std::string& name, const std::string& path, int fd,
+                                        uint64_t cap);
+
+// Reads `length` bytes at inflated offset `offset` of a gzip file, streaming
+// past what comes before (memory: the slice only). Throws FileError.
+std::string read_gzip_range(const std::string& path, uint64_t offset, uint64_t length);
 
 // Reads a whole (small) file. Throws FileError naming the path.
 std::string read_file(const std::string& path);

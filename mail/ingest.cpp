@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <regex>
@@ -19,9 +20,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Writes between commits. Large transactions make ingest fast; the cursor is
-// saved with each one, so an interrupted run resumes where it stopped.
-constexpr size_t kBatch = 8192;
+// Messages per write transaction (and an upper bound on the bytes of raw
+// mail they hold). Parsing happens outside the transaction: another process
+// writing to the same store waits only for the inserts. The cursor is saved
+// in each one, so an interrupted run resumes where it stopped.
+size_t batch_size() {
+  static const size_t n = [] {
+    const char* e = std::getenv("SEAM_TEST_BATCH");  // tests: many small batches
+    const long v = e ? std::strtol(e, nullptr, 10) : 0;
+    return v > 0 ? static_cast<size_t>(v) : size_t{8192};
+  }();
+  return n;
+}
+constexpr size_t kBatchBytes = size_t{64} << 20;
+// A message longer than this in a stream (pipe, gzip) is skipped with an
+// error rather than held: memory stays flat whatever --max-inflate says.
+// (Lists refuse mail a thousand times smaller.)
+constexpr uint64_t kMaxStreamMessage = uint64_t{32} << 20;
+
+int batches_committed = 0;  // in this process, for SEAM_TEST_KILL_AFTER=batch:N
 
 std::string canonical(const std::string& p) {
   std::error_code ec;
@@ -29,67 +46,80 @@ std::string canonical(const std::string& p) {
   return ec ? p : c.string();
 }
 
-// Shared bookkeeping of one source: counts, errors, the transaction rhythm.
+// Shared bookkeeping of one source: counts, errors, and the write
+// transactions. Parsed messages wait in memory until a batch is full, then
+// go in with the source's cursor in one short transaction.
 class Writer {
  public:
   Writer(core::Store& store, core::Source& src, SourceReport& rep, const IngestOptions& opts,
          int64_t total)
-      : store_(store), src_(src), rep_(rep), opts_(opts), total_(total) {
-    store_.begin();
-  }
-  ~Writer() {
-    if (open_) {
-      try {
-        store_.commit();
-      } catch (...) {
-      }
-    }
-  }
+      : store_(store), src_(src), rep_(rep), opts_(opts), total_(total) {}
 
-  // `checkpoint` updates the source's cursor to just after this message.
-  // `where` is the locator stored with the message; `shown` names it in errors.
-  void take(const std::string& where, const std::string& shown, Parsed&& p,
-            const std::function<void()>& checkpoint) {
-    ++rep_.seen;
-    if (!p.message) {
-      rep_.errors.push_back({shown, p.error});
-    } else {
-      p.message->where = where;
-      if (store_.add_message(src_.id, *p.message, p.raw) == core::AddResult::added)
-        ++rep_.added;
-      else
-        ++rep_.duplicates;
-    }
-    checkpoint();
-    if (++since_commit_ >= kBatch) {
-      if (before_save) before_save();
-      store_.save_source(src_);
-      store_.commit();
-      store_.begin();
-      since_commit_ = 0;
-    }
-    if (opts_.progress && (rep_.seen % 256 == 0 || rep_.seen == total_))
-      opts_.progress(rep_.source, rep_.seen, total_);
+  // `checkpoint` moves the source's cursor to just after this message (run
+  // inside the transaction that stores it). `where` is the locator stored
+  // with the message; `shown` names it in errors.
+  void take(std::string where, std::string shown, Parsed&& p, std::function<void()> checkpoint) {
+    ++parsed_;
+    bytes_ += p.raw.size() + (p.message ? 1024 : 0);
+    pending_.push_back({std::move(where), std::move(shown), std::move(p), std::move(checkpoint)});
+    if (pending_.size() >= batch_size() || bytes_ >= kBatchBytes) flush(false);
+    if (opts_.progress && (parsed_ % 256 == 0 || parsed_ == total_))
+      opts_.progress(rep_.source, parsed_, total_);
   }
 
   // Called before the source (its cursor) is saved, to complete it.
   std::function<void()> before_save;
+  // Called before the last save: the source was read to its end.
+  std::function<void()> on_complete;
 
-  void finish() {
-    if (before_save) before_save();
-    store_.save_source(src_);
-    store_.commit();
-    open_ = false;
-  }
+  // Stores what is pending and marks the source read to its end.
+  void finish() { flush(true); }
 
  private:
+  struct Item {
+    std::string where, shown;
+    Parsed p;
+    std::function<void()> checkpoint;
+  };
+
+  void flush(bool complete) {
+    if (pending_.empty() && !complete) return;
+    store_.begin();
+    try {
+      for (auto& it : pending_) {
+        ++rep_.seen;
+        if (!it.p.message) {
+          rep_.errors.push_back({it.shown, it.p.error});
+        } else {
+          it.p.message->where = it.where;
+          if (store_.add_message(src_.id, *it.p.message, it.p.raw) == core::AddResult::added)
+            ++rep_.added;
+          else
+            ++rep_.duplicates;
+        }
+        if (it.checkpoint) it.checkpoint();
+      }
+      if (complete && on_complete) on_complete();
+      if (before_save) before_save();
+      store_.save_source(src_);
+      store_.commit();
+    } catch (...) {
+      store_.rollback();
+      throw;
+    }
+    pending_.clear();
+    bytes_ = 0;
+    core::test_kill_point("batch:" + std::to_string(++batches_committed));
+  }
+
   core::Store& store_;
   core::Source& src_;
   SourceReport& rep_;
   const IngestOptions& opts_;
   int64_t total_;
-  size_t since_commit_ = 0;
-  bool open_ = true;
+  int64_t parsed_ = 0;
+  size_t bytes_ = 0;
+  std::vector<Item> pending_;
 };
 
 const char* format_name(MboxFormat f) { return f == MboxFormat::mboxo ? "mboxo" : "mboxrd"; }
@@ -133,10 +163,11 @@ int64_t mtime_ns(const struct stat& st) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
 }
 
-// An mbox (plain or inflated) held in memory: split, then parse in parallel.
+// An mbox held in memory (a mapped file, standard input given as a string):
+// split, then parse in parallel.
 void ingest_mbox_data(core::Store& store, core::Source& src, SourceReport& rep,
                       const IngestOptions& opts, std::string_view data, uint64_t start,
-                      bool keep_raw) {
+                      bool keep_raw, const std::function<void()>& on_complete = {}) {
   std::vector<MboxEntry> entries;
   if (start == 0 && !looks_like_mbox(data)) {
     if (!looks_like_message(data)) {
@@ -177,6 +208,7 @@ void ingest_mbox_data(core::Store& store, core::Source& src, SourceReport& rep,
 
   Writer w(store, src, rep, opts, static_cast<int64_t>(entries.size()));
   w.before_save = [&] { src.prefix_hash = prefix_digest(data, static_cast<uint64_t>(src.offset)); };
+  w.on_complete = on_complete;
   PipelineSpec spec;
   spec.count = entries.size();
   spec.threads = opts.threads;
@@ -191,12 +223,142 @@ void ingest_mbox_data(core::Store& store, core::Source& src, SourceReport& rep,
   };
   spec.consume = [&](size_t i, Parsed&& p) {
     const auto& e = entries[i];
-    const std::string where = std::to_string(e.offset) + "+" + std::to_string(e.length);
-    w.take(where, rep.source + ": byte " + std::to_string(e.offset), std::move(p),
-           [&] { src.offset = static_cast<int64_t>(e.offset + e.length); });
+    const int64_t end = static_cast<int64_t>(e.offset + e.length);
+    w.take(std::to_string(e.offset) + "+" + std::to_string(e.length),
+           rep.source + ": byte " + std::to_string(e.offset), std::move(p), [&src, end] { src.offset = end; });
   };
   run_pipeline(spec);
   w.finish();
+}
+
+// The digest of a stream's prefix, fed in order: a SHA-1 of all of it (a
+// stream is read from its start on every run anyway), "s:"-prefixed so that
+// it never equals a window digest of prefix_digest().
+class StreamDigest {
+ public:
+  StreamDigest() : sum_(g_checksum_new(G_CHECKSUM_SHA1)) {}
+  ~StreamDigest() { g_checksum_free(sum_); }
+  StreamDigest(const StreamDigest&) = delete;
+  StreamDigest& operator=(const StreamDigest&) = delete;
+  void feed(std::string_view b) {
+    g_checksum_update(sum_, reinterpret_cast<const guchar*>(b.data()), static_cast<gssize>(b.size()));
+  }
+  // Bytes that were not held (an oversize message): no digest can be given.
+  void lose() { lost_ = true; }
+  std::string value() const {
+    if (lost_) return "lost";  // never matches: the next run reads it all again
+    GChecksum* c = g_checksum_copy(sum_);
+    std::string out = std::string("s:") + g_checksum_get_string(c);
+    g_checksum_free(c);
+    return out;
+  }
+
+ private:
+  GChecksum* sum_;
+  bool lost_ = false;
+};
+
+// An mbox read as a stream (a gzip file inflating, a pipe, standard input):
+// entries are taken in chunks and each chunk parsed in parallel, so memory
+// holds one chunk, whatever the length of the stream. With `start` > 0 (a
+// resumed gzip file) the entries before it are read past, and reading
+// resumes only when the prefix is the one read before; else returns false
+// (the caller reads the stream again from its start).
+bool ingest_mbox_stream(core::Store& store, core::Source& src, SourceReport& rep,
+                        const IngestOptions& opts, ByteStream& in, uint64_t start, bool keep_raw,
+                        const std::function<void()>& on_complete) {
+  MboxStream ms(in, kMaxStreamMessage);
+  StreamDigest digest;
+  Writer w(store, src, rep, opts, 0);
+  w.on_complete = on_complete;
+  bool skipping = start > 0;
+  bool first = true;
+  std::vector<StreamEntry> chunk;
+  size_t chunk_bytes = 0;
+
+  struct StreamFetcher : Fetcher {
+    const std::vector<StreamEntry>* chunk;
+    MboxFormat fmt;
+    bool single;
+    std::string buf;
+    bool fetch(size_t i, std::string_view& raw, std::string& error) override {
+      const auto& e = (*chunk)[i];
+      if (e.oversize) {
+        error = "longer than " + std::to_string(kMaxStreamMessage >> 20) + " MiB; skipped";
+        return false;
+      }
+      if (single) {
+        raw = e.bytes;
+      } else {
+        buf = extract_message(e.bytes, {0, e.bytes.size()}, fmt);
+        raw = buf;
+      }
+      return true;
+    }
+  };
+  auto run_chunk = [&] {
+    if (chunk.empty()) return;
+    PipelineSpec spec;
+    spec.count = chunk.size();
+    spec.threads = opts.threads;
+    spec.keep_raw = keep_raw;
+    spec.make_fetcher = [&] {
+      auto f = std::make_unique<StreamFetcher>();
+      f->chunk = &chunk;
+      f->fmt = opts.format;
+      f->single = ms.single();
+      return f;
+    };
+    spec.consume = [&](size_t i, Parsed&& p) {
+      const auto& e = chunk[i];
+      if (e.oversize) digest.lose();
+      else digest.feed(e.bytes);
+      const int64_t end = static_cast<int64_t>(e.offset + e.length);
+      w.take(std::to_string(e.offset) + "+" + std::to_string(e.length),
+             rep.source + ": byte " + std::to_string(e.offset), std::move(p),
+             [&src, end, h = digest.value()] {
+               src.offset = end;
+               src.prefix_hash = h;
+             });
+    };
+    run_pipeline(spec);
+    chunk.clear();
+    chunk_bytes = 0;
+  };
+
+  StreamEntry e;
+  while (ms.next(e)) {
+    if (first) {
+      first = false;
+      if (ms.leading() > 0) {
+        digest.lose();  // bytes before the first separator are not held
+        if (ms.leading_text())
+          rep.errors.push_back({rep.source + ": byte 0", "text before the first \"From \" line skipped"});
+      }
+    }
+    if (skipping) {
+      if (e.offset < start) {
+        if (e.offset + e.length > start) return false;  // not on a boundary
+        if (e.oversize) digest.lose();
+        else digest.feed(e.bytes);
+        continue;
+      }
+      if (e.offset != start || digest.value() != src.prefix_hash) return false;
+      skipping = false;
+    }
+    chunk_bytes += e.bytes.size();
+    chunk.push_back(std::move(e));
+    e = {};
+    if (chunk.size() >= batch_size() || chunk_bytes >= kBatchBytes / 2) run_chunk();
+  }
+  if (first && start == 0) {
+    rep.fatal = rep.source + (ms.total() == 0 ? ": empty: no mail read" : ": neither an mbox nor a mail message");
+    return true;
+  }
+  if (skipping && (ms.total() != start || digest.value() != src.prefix_hash)) return false;
+  run_chunk();
+  w.finish();
+  return true;
 }
 
 void ingest_file(core::Store& store, SourceReport& rep, const std::string& path,
@@ -207,28 +369,49 @@ void ingest_file(core::Store& store, SourceReport& rep, const std::string& path,
     rep.fatal = path + ": cannot open: " + std::strerror(errno);
     return;
   }
-  const bool gz = is_gzip(path);
-  rep.kind = gz ? "mbox.gz" : "mbox";
-  core::Source src = store.source(canonical(path), rep.kind);
-  const int64_t size = static_cast<int64_t>(st.st_size);
-  // Read back (mail/locate.cpp) with the quoting it was read with: read with
-  // another, the source starts over, so that its messages read back as read.
   const std::string format = format_name(opts.format);
-  if (!src.mbox_format.empty() && src.mbox_format != format) src.size = src.mtime = src.offset = 0;
-  src.mbox_format = format;
-  if (src.size == size && src.mtime == mtime_ns(st) && src.offset > 0) return;  // unchanged
-
   try {
-    if (gz) {
-      std::string data = inflate_gzip(path, opts.max_inflate);
-      // Appended gzip members extend the inflated stream: resume there.
-      uint64_t start = 0;
-      if (resumable(src, data) && (size >= src.size || static_cast<uint64_t>(src.offset) == data.size()))
-        start = static_cast<uint64_t>(src.offset);
-      src.offset = static_cast<int64_t>(start);
+    if (!S_ISREG(st.st_mode)) {
+      // A pipe, FIFO, process substitution (/dev/fd/N), terminal: it cannot be
+      // read again, so it is read as a stream and its mail kept in the store,
+      // as for standard input. Nothing to resume: it is all new each time.
+      rep.kind = "pipe";
+      core::Source src = store.source(path, rep.kind);
+      src.offset = 0;
+      src.mbox_format = format;
+      auto in = open_stream(path, path, -1, opts.max_inflate);
+      ingest_mbox_stream(store, src, rep, opts, *in, 0, true, {});
+      return;
+    }
+    const bool gz = is_gzip(path);
+    rep.kind = gz ? "mbox.gz" : "mbox";
+    core::Source src = store.source(canonical(path), rep.kind);
+    const int64_t size = static_cast<int64_t>(st.st_size);
+    // Read back (mail/locate.cpp) with the quoting it was read with: read with
+    // another, the source starts over, so that its messages read back as read.
+    if (!src.mbox_format.empty() && src.mbox_format != format) src.size = src.mtime = src.offset = 0;
+    src.mbox_format = format;
+    // size and mtime are saved only when the source was read to its end: a
+    // run killed after some batches leaves them 0, and the next run resumes
+    // at the saved offset.
+    if (src.size == size && src.mtime == mtime_ns(st) && src.offset > 0) return;  // unchanged
+    auto complete = [&src, size, m = mtime_ns(st)] {
       src.size = size;
-      src.mtime = mtime_ns(st);
-      ingest_mbox_data(store, src, rep, opts, data, start, false);
+      src.mtime = m;
+    };
+    if (gz) {
+      // Streamed, never inflated into memory. Appended gzip members extend
+      // the inflated stream: resume there when the prefix is unchanged.
+      const uint64_t start = src.offset > 0 ? static_cast<uint64_t>(src.offset) : 0;
+      {
+        auto in = open_stream(path, path, -1, opts.max_inflate);
+        if (ingest_mbox_stream(store, src, rep, opts, *in, start, false, complete)) return;
+      }
+      rep.errors.clear();
+      src.offset = 0;
+      src.prefix_hash.clear();
+      auto in = open_stream(path, path, -1, opts.max_inflate);
+      ingest_mbox_stream(store, src, rep, opts, *in, 0, false, complete);
     } else {
       MappedFile file(path);
       std::string_view data = file.data();
@@ -237,14 +420,15 @@ void ingest_file(core::Store& store, SourceReport& rep, const std::string& path,
       // mail read before still in front of it.
       if (size >= src.size && resumable(src, data)) start = static_cast<uint64_t>(src.offset);
       src.offset = static_cast<int64_t>(start);
-      src.size = size;
-      src.mtime = mtime_ns(st);
       if (start == data.size()) {
         src.prefix_hash = prefix_digest(data, start);
+        complete();
+        store.begin();
         store.save_source(src);
+        store.commit();
         return;
       }
-      ingest_mbox_data(store, src, rep, opts, data, start, false);
+      ingest_mbox_data(store, src, rep, opts, data, start, false, complete);
     }
   } catch (const FileError& e) {
     rep.fatal = e.what();
@@ -308,7 +492,7 @@ void ingest_maildir(core::Store& store, SourceReport& rep, const std::string& pa
   };
   spec.consume = [&](size_t i, Parsed&& p) {
     w.take(entries[i].rel, (fs::path(rep.source) / entries[i].rel).string(), std::move(p),
-           [&] { store.mark_maildir_seen(src.id, entries[i].key); });
+           [&store, id = src.id, key = entries[i].key] { store.mark_maildir_seen(id, key); });
   };
   run_pipeline(spec);
   w.finish();
@@ -358,7 +542,7 @@ void ingest_epoch(core::Store& store, SourceReport& rep, const std::string& path
   };
   spec.consume = [&](size_t i, Parsed&& p) {
     const std::string& c = commits[i].commit;
-    w.take(c, rep.source + ": commit " + c, std::move(p), [&] { src.cursor = c; });
+    w.take(c, rep.source + ": commit " + c, std::move(p), [&src, c] { src.cursor = c; });
   };
   run_pipeline(spec);
   w.finish();
@@ -424,10 +608,30 @@ SourceReport ingest_stdin(core::Store& store, std::string data, const IngestOpti
   // Standard input cannot be read again: every message keeps its raw text.
   core::Source src = store.source("-", "stdin");
   src.offset = 0;
-  ingest_mbox_data(store, src, rep, opts, data, 0, true);
+  auto reset = [&src] {
+    src.offset = 0;
+    src.prefix_hash.clear();
+  };
+  ingest_mbox_data(store, src, rep, opts, data, 0, true, reset);
+  return rep;
+}
+
+SourceReport ingest_stdin(core::Store& store, int fd, const IngestOptions& opts) {
+  SourceReport rep;
+  rep.source = "-";
+  rep.kind = "stdin";
+  core::Source src = store.source("-", "stdin");
   src.offset = 0;
-  src.prefix_hash.clear();
-  store.save_source(src);
+  auto reset = [&src] {
+    src.offset = 0;
+    src.prefix_hash.clear();
+  };
+  try {
+    auto in = open_stream("standard input", "", fd, opts.max_inflate);
+    ingest_mbox_stream(store, src, rep, opts, *in, 0, true, reset);
+  } catch (const FileError& e) {
+    rep.fatal = e.what();
+  }
   return rep;
 }
 

@@ -41,12 +41,26 @@ struct IngestOptions {
 };
 
 // Ingests one source argument. A directory holding public-inbox epochs
-// (git/N.git) yields one report per epoch. Never throws for bad input: a source
-// that cannot be opened gives a report with `fatal` set.
+// (git/N.git) yields one report per epoch. A path that is not a regular file
+// (a named pipe, process substitution, /dev/stdin on a pipe) is read as a
+// stream, kind "pipe", its mail kept in the store. Never throws for bad
+// input: a source that cannot be opened gives a report with `fatal` set.
+//
+// Crash safety: messages go in with the source's cursor in short write
+// transactions (other processes' writers wait for them), so a run that dies
+// resumes where it stopped: mbox and mbox.gz at the saved offset (the file
+// is taken as unchanged only once read to its end), Maildir by the files
+// already seen, epochs at the saved commit.
 std::vector<SourceReport> ingest(core::Store& store, const std::string& source,
                                  const IngestOptions& opts);
 
 // Ingests `data` read from standard input: one message, or an mbox.
 SourceReport ingest_stdin(core::Store& store, std::string data, const IngestOptions& opts);
+
+// Ingests standard input (descriptor `fd`, not closed) as a stream: memory
+// holds one batch, however much comes in; gzip data is inflated (capped at
+// opts.max_inflate). Every message keeps its raw text (stdin cannot be read
+// again).
+SourceReport ingest_stdin(core::Store& store, int fd, const IngestOptions& opts);
 
 }  // namespace seam::mail

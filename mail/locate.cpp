@@ -1,12 +1,51 @@
 #include "mail/locate.hpp"
 
 #include <filesystem>
+#include <memory>
 
+#include "git/hash.hpp"
 #include "git/objects.hpp"
 #include "mail/files.hpp"
 #include "mail/mbox.hpp"
 
 namespace seam::mail {
+
+namespace {
+
+struct Where {
+  MboxEntry entry;
+  bool ok = false;
+};
+
+Where parse_locator(const std::string& where) {
+  Where w;
+  auto plus = where.find('+');
+  if (plus == std::string::npos) return w;
+  try {
+    w.entry = {std::stoull(where.substr(0, plus)), std::stoull(where.substr(plus + 1))};
+    w.ok = true;
+  } catch (const std::exception&) {
+  }
+  return w;
+}
+
+// The message at an mbox entry, unescaped as at ingest.
+std::string message_at(std::string_view data, MboxEntry e, MboxFormat fmt) {
+  std::string_view slice = data.substr(e.offset, e.length);
+  return looks_like_mbox(slice) ? extract_message(data, e, fmt) : std::string(slice);
+}
+
+// True when `raw` is the message the store expects: its digest when one was
+// kept at ingest, else at least its Message-ID appears in its header.
+bool is_expected(std::string_view raw, const std::string& digest, const std::string& msgid,
+                 bool synthetic) {
+  if (!digest.empty()) return git::hash_bytes(raw) == digest;
+  if (synthetic) return msgid.rfind(git::hash_bytes(raw), 0) == 0;
+  const size_t header_end = raw.find("\n\n");
+  return raw.substr(0, header_end).find(msgid) != std::string_view::npos;
+}
+
+}  // namespace
 
 RawRead read_raw(core::Store& store, const std::string& msgid) {
   RawRead r;
@@ -17,29 +56,78 @@ RawRead read_raw(core::Store& store, const std::string& msgid) {
   }
   const std::string& where = m->message.where;
   const std::string place = m->source + " (" + where + ")";
+  const std::string digest = store.message_digest(msgid);
+  const bool synthetic = m->message.synthetic_id;
+  auto gone = [&](const std::string& why) {
+    r.raw.reset();
+    r.error = "message <" + msgid + ">: " + why + " in " + m->source +
+              "; it changed since it was ingested (run `seam ingest " + m->source + "` again)";
+  };
   try {
-    if (m->source_kind == "stdin") {
+    if (m->source_kind == "stdin" || m->source_kind == "pipe") {
       r.raw = store.kept_raw(msgid);
-      if (!r.raw) r.error = "message <" + msgid + "> came from standard input and was not kept";
+      if (!r.raw) r.error = "message <" + msgid + "> came from " + m->source + " and was not kept";
     } else if (m->source_kind == "mbox" || m->source_kind == "mbox.gz") {
-      auto plus = where.find('+');
-      if (plus == std::string::npos) throw FileError("bad locator " + where);
-      MboxEntry e{std::stoull(where.substr(0, plus)), std::stoull(where.substr(plus + 1))};
-      std::string inflated;
-      std::optional<MappedFile> mapped;
-      std::string_view data;
-      if (m->source_kind == "mbox.gz") {
-        inflated = inflate_gzip(m->source, e.offset + e.length, true);
-        data = inflated;
-      } else {
-        mapped.emplace(m->source);
-        data = mapped->data();
-      }
-      if (e.offset + e.length > data.size()) throw FileError(place + ": the file is shorter than it was");
-      std::string_view slice = data.substr(e.offset, e.length);
+      const Where w = parse_locator(where);
+      if (!w.ok) throw FileError("bad locator " + where);
+      const MboxEntry e = w.entry;
       // Unquoted as at ingest ("" is a source read before the format was kept).
       const MboxFormat fmt = m->source_mbox_format == "mboxo" ? MboxFormat::mboxo : MboxFormat::mboxrd;
-      r.raw = looks_like_mbox(slice) ? extract_message(data, e, fmt) : std::string(slice);
+      std::optional<std::string> got;
+      std::optional<MappedFile> mapped;
+      if (m->source_kind == "mbox.gz") {
+        std::string slice = read_gzip_range(m->source, e.offset, e.length);
+        if (slice.size() == e.length) got = message_at(slice, {0, e.length}, fmt);
+      } else {
+        mapped.emplace(m->source);
+        if (e.offset + e.length <= mapped->data().size()) got = message_at(mapped->data(), e, fmt);
+      }
+      if (got && is_expected(*got, digest, msgid, synthetic)) {
+        r.raw = std::move(got);
+        return r;
+      }
+      // Not the bytes ingested (mail deleted or edited before it, as a mail
+      // client does on sync): find the message again in its source.
+      auto relocate = [&](auto&& next_entry) -> bool {
+        MboxEntry at;
+        std::string text;
+        while (next_entry(at, text)) {
+          if (text.find(msgid) == std::string::npos && !synthetic) continue;
+          if (is_expected(text, digest, msgid, synthetic)) {
+            store.update_locator(msgid, std::to_string(at.offset) + "+" + std::to_string(at.length));
+            r.raw = std::move(text);
+            return true;
+          }
+        }
+        return false;
+      };
+      bool found = false;
+      if (m->source_kind == "mbox.gz") {
+        auto in = open_stream(m->source, m->source, -1, UINT64_MAX);
+        MboxStream ms(*in, uint64_t{256} << 20);
+        StreamEntry se;
+        found = relocate([&](MboxEntry& at, std::string& text) {
+          while (ms.next(se)) {
+            if (se.oversize) continue;
+            at = {se.offset, se.length};
+            text = message_at(se.bytes, {0, se.bytes.size()}, fmt);
+            return true;
+          }
+          return false;
+        });
+      } else {
+        std::string_view data = mapped->data();
+        auto entries = split_mbox(data, 0);
+        if (entries.empty() && !data.empty()) entries.push_back({0, data.size()});
+        size_t i = 0;
+        found = relocate([&](MboxEntry& at, std::string& text) {
+          if (i >= entries.size()) return false;
+          at = entries[i++];
+          text = message_at(data, at, fmt);
+          return true;
+        });
+      }
+      if (!found) gone("no longer at " + where + " nor anywhere else");
     } else if (m->source_kind == "maildir") {
       namespace fs = std::filesystem;
       fs::path file = fs::path(m->source) / where;
@@ -55,8 +143,15 @@ RawRead read_raw(core::Store& store, const std::string& msgid) {
           }
         }
       }
-      r.raw = read_file(file.string());
+      if (!fs::exists(file)) {
+        gone("its file " + where + " is gone");
+      } else {
+        std::string raw = read_file(file.string());
+        if (is_expected(raw, digest, msgid, synthetic)) r.raw = std::move(raw);
+        else gone("the file " + where + " holds other bytes");
+      }
     } else if (m->source_kind == "public-inbox") {
+      // A commit id names its bytes: they cannot be other ones.
       git::ObjectReader reader(m->source);
       auto f = reader.read_file(where, "m");
       if (f.data) r.raw = std::move(f.data);
@@ -65,6 +160,7 @@ RawRead read_raw(core::Store& store, const std::string& msgid) {
       r.error = place + ": unknown source kind " + m->source_kind;
     }
   } catch (const std::exception& e) {
+    r.raw.reset();
     r.error = place + ": " + e.what();
   }
   return r;

@@ -247,6 +247,21 @@ ParseResult parse_message(std::string_view raw) {
     return r;
   }
 
+  // A NUL byte would cut the value short in every C string API below (GMime,
+  // glib): two messages whose Message-IDs differ only after it would become
+  // one, the second dropped as a duplicate. Refused, named, never truncated.
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"Message-ID", &h.message_id}, {"In-Reply-To", &h.in_reply_to}, {"References", &h.references},
+      {"From", &h.from}, {"Subject", &h.subject}, {"Date", &h.date}, {"To", &h.to}, {"Cc", &h.cc},
+      {"List-Id", &h.list_id}, {"Content-Type", &h.content_type},
+      {"Content-Transfer-Encoding", &h.transfer_encoding}};
+  for (const auto& [name, value] : fields) {
+    if (value->find('\0') != std::string::npos) {
+      r.error = std::string("refused: the ") + name + " header holds a NUL byte";
+      return r;
+    }
+  }
+
   core::Message m;
   m.size = raw.size();
   if (!h.message_id.empty()) {

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "git/hash.hpp"
 #include "mail/parse.hpp"
 
 namespace seam::mail {
@@ -31,6 +32,7 @@ Parsed fetch_and_parse(Fetcher& fetcher, size_t i, bool keep_raw) {
   ParseResult r = parse_message(raw);
   if (r.message) {
     p.message = std::move(r.message);
+    p.message->digest = git::hash_bytes(raw);
     if (keep_raw) p.raw.assign(raw);
   } else {
     p.error = std::move(r.error);

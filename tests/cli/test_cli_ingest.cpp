@@ -67,7 +67,7 @@ void check_source_shape(const json& s) {
   CHECK(keys == want);
   CHECK(s["source"].is_string());
   CHECK(s["kind"].is_string());
-  const std::set<std::string> kinds = {"mbox", "mbox.gz", "maildir", "public-inbox", "stdin"};
+  const std::set<std::string> kinds = {"mbox", "mbox.gz", "maildir", "public-inbox", "stdin", "pipe"};
   CHECK(kinds.count(s["kind"].get<std::string>()) == 1);
   CHECK(s["seen"].is_number_integer());
   CHECK(s["added"].is_number_integer());

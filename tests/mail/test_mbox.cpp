@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -234,5 +235,90 @@ TEST_SUITE("mail/files") {
     std::string got;
     CHECK_THROWS_AS(got = seam::mail::inflate_gzip(gz.string(), uint64_t{1} << 30), seam::mail::FileError);
     CHECK(got.size() < good.size());
+  }
+}
+
+namespace {
+
+// Hands out `data` in pieces of the given sizes (cycled), as a pipe would.
+class PieceStream : public seam::mail::ByteStream {
+ public:
+  PieceStream(std::string data, std::vector<size_t> sizes) : data_(std::move(data)), sizes_(std::move(sizes)) {}
+  size_t read(char* buf, size_t n) override {
+    size_t want = std::min({n, sizes_[k_++ % sizes_.size()], data_.size() - at_});
+    std::copy_n(data_.data() + at_, want, buf);
+    at_ += want;
+    return want;
+  }
+  bool inflating() const override { return false; }
+
+ private:
+  std::string data_;
+  std::vector<size_t> sizes_;
+  size_t at_ = 0, k_ = 0;
+};
+
+std::vector<seam::mail::StreamEntry> stream_all(const std::string& data, std::vector<size_t> sizes,
+                                                uint64_t max = 1 << 20) {
+  PieceStream in(data, std::move(sizes));
+  seam::mail::MboxStream ms(in, max);
+  std::vector<seam::mail::StreamEntry> out;
+  seam::mail::StreamEntry e;
+  while (ms.next(e)) out.push_back(e);
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("mail/mbox") {
+  TEST_CASE("MboxStream splits a stream exactly as split_mbox splits it in memory, in any pieces") {
+    std::string data;
+    for (int i = 0; i < 40; ++i) {
+      data += "From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: A <a@example.org>\nMessage-ID: <m" + std::to_string(i) +
+              "@example.org>\n\nline\n";
+      if (i % 3 == 0) data += "From here on, a body line that is no separator\n>From quoted\n";
+      if (i % 5 == 0) data += "\nFrom what I see\n";
+      data += "\n";
+    }
+    const auto want = seam::mail::split_mbox(data);
+    REQUIRE(want.size() == 40);
+    for (std::vector<size_t> sizes : {std::vector<size_t>{1}, {2, 3}, {7}, {64, 1, 5}, {4096}, {1 << 20}}) {
+      CAPTURE(sizes[0]);
+      const auto got = stream_all(data, sizes);
+      REQUIRE(got.size() == want.size());
+      for (size_t i = 0; i < got.size(); ++i) {
+        CHECK(got[i].offset == want[i].offset);
+        CHECK(got[i].length == want[i].length);
+        CHECK(got[i].bytes == data.substr(want[i].offset, want[i].length));
+      }
+    }
+  }
+
+  TEST_CASE("MboxStream: a single message, text before the first separator, an oversize entry") {
+    auto one = stream_all("From: A <a@example.org>\nSubject: x\n\nbody\n", {3});
+    REQUIRE(one.size() == 1);
+    CHECK(one[0].offset == 0);
+    CHECK(one[0].bytes == "From: A <a@example.org>\nSubject: x\n\nbody\n");
+
+    const std::string lead = "some notes\nFrom mboxrd@z Thu Jan  1 00:00:00 1970\nSubject: y\n\nb\n";
+    PieceStream in(lead, {5});
+    seam::mail::MboxStream ms(in, 1 << 20);
+    seam::mail::StreamEntry e;
+    REQUIRE(ms.next(e));
+    CHECK(ms.leading() == 11);
+    CHECK(ms.leading_text());
+    CHECK(e.offset == 11);
+    CHECK_FALSE(ms.next(e));
+
+    std::string big = "From mboxrd@z Thu Jan  1 00:00:00 1970\nSubject: big\n\n" + std::string(5000, 'x') +
+                      "\n\nFrom mboxrd@z Thu Jan  1 00:00:00 1970\nSubject: small\n\nb\n";
+    auto got = stream_all(big, {100}, 1000);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].oversize);
+    CHECK(got[0].bytes.empty());
+    CHECK(got[0].length == big.find("\nFrom mboxrd", 10) + 1);
+    CHECK_FALSE(got[1].oversize);
+    CHECK(got[1].bytes.find("Subject: small") != std::string::npos);
+    CHECK(stream_all("", {10}).empty());
   }
 }
