@@ -1,5 +1,6 @@
 #include "cli/output.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -7,8 +8,10 @@
 
 namespace seam::cli {
 
+bool to_stdout(const std::string& path) { return path.empty() || path == "-"; }
+
 bool emit(const std::string& text, const std::string& path, const char* command) {
-  if (path.empty()) {
+  if (to_stdout(path)) {
     std::cout << text;
     return true;
   }
@@ -22,6 +25,19 @@ bool emit(const std::string& text, const std::string& path, const char* command)
     return false;
   }
   return true;
+}
+
+std::string format_of_path(const std::string& path) {
+  const size_t dot = path.rfind('.');
+  const size_t slash = path.rfind('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return {};
+  std::string ext = path.substr(dot + 1);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == "html" || ext == "htm") return "html";
+  if (ext == "json") return "json";
+  if (ext == "txt") return "text";
+  if (ext == "md" || ext == "markdown") return "md";
+  return {};
 }
 
 }  // namespace seam::cli
