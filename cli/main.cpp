@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "core/store.hpp"
 
 namespace seam::cli {
@@ -58,29 +59,28 @@ CLI::App* find_command(CLI::App& app, const std::string& name) {
   return nullptr;
 }
 
-// Every write to standard output went through and is flushed; otherwise
-// (a full disk, a closed pipe) says so on standard error.
-bool stdout_ok(const std::string& command) {
-  errno = 0;
+// Every write to standard output went through (`out` is std::cout's
+// buffer); otherwise (a full disk, a closed pipe) says so on standard error.
+// Puts std::cout's own buffer back.
+bool stdout_ok(StdoutBuf& out, std::streambuf* original, const std::string& command) {
   std::cout.flush();
-  const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout;
-  if (!failed) return true;
-  const int err = errno;
+  bool ok = out.flush_all() && std::cout.good();
+  int err = out.error();
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {  // nothing writes there with stdio, but be sure
+    ok = false;
+    if (!err) err = errno;
+  }
+  std::cout.rdbuf(original);
+  std::cout.clear();
+  if (ok) return true;
   std::cerr << "seam" << (command.empty() ? "" : " " + command)
             << ": cannot write to standard output: " << (err ? std::strerror(err) : "write error") << "\n";
   return false;
 }
 
-}  // namespace
-
-}  // namespace seam::cli
-
-int main(int argc, char** argv) {
-  using namespace seam::cli;
-  // A closed pipe is a failed write (EPIPE), reported like any other, rather
-  // than a silent death by signal.
-  std::signal(SIGPIPE, SIG_IGN);
-
+// Parses the command line and runs the command; `command` gets its name.
+int run(int argc, char** argv, std::string& command) {
   CLI::App app{"seam: review Rust and C patch series that arrive by mail", "seam"};
   app.set_version_flag("--version", "seam 0.1.0");
   app.require_subcommand(1);
@@ -148,19 +148,35 @@ int main(int argc, char** argv) {
       }
       std::cout << sub->help("seam");
     }
-    return stdout_ok("help") ? 0 : 1;
+    command = "help";
+    return 0;
   }
   for (auto& [sub, action] : actions)
     if (sub->parsed()) {
-      int rc;
+      command = sub->get_name();
       try {
-        rc = action();
+        return action();
       } catch (const std::exception& e) {
-        std::cerr << "seam " << sub->get_name() << ": " << e.what() << "\n";
-        rc = 1;
+        std::cerr << "seam " << command << ": " << e.what() << "\n";
+        return 1;
       }
-      if (!stdout_ok(sub->get_name())) return rc ? rc : 1;
-      return rc;
     }
   return kUsage;
+}
+
+}  // namespace
+}  // namespace seam::cli
+
+int main(int argc, char** argv) {
+  using namespace seam::cli;
+  // A closed pipe is a failed write (EPIPE), reported like any other, rather
+  // than a silent death by signal.
+  std::signal(SIGPIPE, SIG_IGN);
+  StdoutBuf out;
+  std::streambuf* const original = std::cout.rdbuf(&out);
+  std::string command;
+  const int rc = run(argc, argv, command);
+  // Once, for every command: what it printed reached standard output.
+  if (!stdout_ok(out, original, command)) return rc ? rc : 1;
+  return rc;
 }

@@ -2,9 +2,12 @@
 
 #include <cctype>
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+
+#include <unistd.h>
 
 namespace seam::cli {
 
@@ -38,6 +41,52 @@ std::string format_of_path(const std::string& path) {
   if (ext == "txt") return "text";
   if (ext == "md" || ext == "markdown") return "md";
   return {};
+}
+
+StdoutBuf::StdoutBuf() : buf_(64 * 1024) { setp(buf_.data(), buf_.data() + buf_.size()); }
+
+bool StdoutBuf::drain() {
+  const char* p = pbase();
+  size_t left = static_cast<size_t>(pptr() - pbase());
+  setp(buf_.data(), buf_.data() + buf_.size());
+  if (error_) return false;  // the rest of the output is dropped after a failure
+  while (left > 0) {
+    const ssize_t n = ::write(STDOUT_FILENO, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      error_ = n < 0 ? errno : EIO;
+      return false;
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+bool StdoutBuf::flush_all() { return drain() && !error_; }
+
+StdoutBuf::int_type StdoutBuf::overflow(int_type ch) {
+  if (!drain()) return traits_type::eof();
+  if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+    *pptr() = traits_type::to_char_type(ch);
+    pbump(1);
+  }
+  return traits_type::not_eof(ch);
+}
+
+int StdoutBuf::sync() { return drain() ? 0 : -1; }
+
+std::streamsize StdoutBuf::xsputn(const char* s, std::streamsize n) {
+  std::streamsize done = 0;
+  while (done < n) {
+    if (pptr() == epptr() && !drain()) return done;
+    const std::streamsize room = epptr() - pptr();
+    const std::streamsize k = std::min(room, n - done);
+    std::copy(s + done, s + done + k, pptr());
+    pbump(static_cast<int>(k));
+    done += k;
+  }
+  return done;
 }
 
 }  // namespace seam::cli

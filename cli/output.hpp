@@ -1,7 +1,9 @@
 // Where a command's output goes: standard output, or the file of its -o.
 #pragma once
 
+#include <streambuf>
 #include <string>
+#include <vector>
 
 namespace seam::cli {
 
@@ -18,5 +20,29 @@ bool emit(const std::string& text, const std::string& path, const char* command)
 // and .htm, "json" for .json, "text" for .txt, "md" for .md and .markdown;
 // "" for anything else (then the command's default applies).
 std::string format_of_path(const std::string& path);
+
+// Standard output for std::cout: buffered writes to file descriptor 1 that
+// remember the first failure and its errno (ENOSPC on a full disk, EPIPE on
+// a closed pipe; SIGPIPE is ignored in main), so that main can report it
+// once, whichever command wrote. Install with std::cout.rdbuf(&buf) and put
+// the old buffer back before the object goes away.
+class StdoutBuf : public std::streambuf {
+ public:
+  StdoutBuf();
+  // Writes what is buffered; false once any write has failed.
+  bool flush_all();
+  // errno of the first failed write, 0 when none failed.
+  int error() const { return error_; }
+
+ protected:
+  int_type overflow(int_type ch) override;
+  int sync() override;
+  std::streamsize xsputn(const char* s, std::streamsize n) override;
+
+ private:
+  bool drain();
+  std::vector<char> buf_;
+  int error_ = 0;
+};
 
 }  // namespace seam::cli

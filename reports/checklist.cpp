@@ -75,6 +75,16 @@ std::string one_line(const std::string& s) {
   return out;
 }
 
+// Mail text that ends an ATX heading: a trailing run of `#` would be read as
+// the heading's closing sequence and vanish.
+std::string heading_text(const std::string& s) {
+  std::string t = md_text(s);
+  size_t run = t.size();
+  while (run > 0 && t[run - 1] == '#') --run;
+  if (run < t.size()) t.insert(run, "\\");
+  return t;
+}
+
 // How an unsafe item is justified, for people: the SAFETY comment's text, or
 // what is missing. `markdown` picks the form.
 std::string safety_line(const core::Finding& f, bool markdown) {
@@ -116,7 +126,7 @@ std::string checklist_markdown(const Checklist& c) {
          std::to_string(s.placeholders) + " with a placeholder comment)\n";
   out += "- Rust/C boundary crossings: " + std::to_string(s.boundary) + "\n";
   for (const auto& p : c.patches) {
-    out += "\n## [" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + md_text(p.subject) + "\n\n";
+    out += "\n## [" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + heading_text(p.subject) + "\n\n";
     out += "Message-ID: " + md_code(p.msgid) + "\n";
     if (p.review.findings.empty()) out += "\nNothing for the rules to flag.\n";
     for (const auto& g : kGroupOrder) {

@@ -185,8 +185,8 @@ std::string md_text(std::string_view s) {
     bool esc = false;
     switch (c) {
       case '`': esc = lone[i]; break;
-      case '<': esc = next < 0 || is_alpha(static_cast<char>(next)) || next == '/' || next == '!' || next == '?'; break;
-      case ']': esc = next < 0 || next == '(' || next == '['; break;
+      case '<': esc = is_alpha(static_cast<char>(next)) || next == '/' || next == '!' || next == '?'; break;
+      case ']': esc = next == '(' || next == '['; break;
       case '&': esc = starts_entity(t, i); break;
       case '\\': esc = next < 0 || is_punct(static_cast<char>(next)); break;
       case ':': esc = next == '/' && at(i + 2) == '/'; break;

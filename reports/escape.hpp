@@ -32,14 +32,16 @@ std::string printable_lines(std::string_view s);
 // result — cmark, a forge, a mail client — it cannot open a link, an image, an
 // autolink or raw HTML, nor a code span that runs past the text, and it shows
 // the text as written. Only what needs it is escaped:
-//   - `<` before a letter, `/`, `!`, `?` or at the end (a tag, a comment, an
-//     autolink); `]` before `(` or `[` or at the end (the end of a link or
-//     image); `&` that starts an entity; `\` before punctuation or at the end;
+//   - `<` before a letter, `/`, `!` or `?` (a tag, a comment, an autolink);
+//     `]` before `(` or `[` (the end of a link or image); `&` that starts an
+//     entity; `\` before punctuation or at the end;
 //   - `*` and `_` that could open or close emphasis (`dma_buf` stays);
 //   - `://` and `www.` (autolinked by GitHub-flavoured renderers);
 //   - backticks that do not pair up into a code span inside `s` (a paired
 //     span stays code: kernel comments mean `x` as code).
-// The text must sit inside a line the caller wrote (never at a line start).
+// The text must sit inside a line the caller wrote: never at a line start,
+// and followed by a space, a line end, or punctuation other than `(`, `[`, `*`
+// and `_` (so that no `]` or `<` of the text meets the caller's text).
 std::string md_text(std::string_view s);
 
 // Mail text as one inline Markdown code span (after printable()): the fence is

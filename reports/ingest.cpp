@@ -86,7 +86,7 @@ std::string messages_text(const std::vector<core::Store::Listed>& msgs, bool col
   std::string out;
   for (const auto& l : msgs) {
     const auto& m = l.message;
-    std::string date = m.date ? iso8601(*m.date, m.tz_minutes).substr(0, 10) : "(no date)  ";
+    std::string date = m.date ? iso8601(*m.date, m.tz_minutes).substr(0, 10) : "(no date) ";
     // Columns by display width, not bytes: names in other scripts align.
     const std::string who = fit_width(printable(m.from.name.empty() ? m.from.email : m.from.name), 24);
     out += paint(date, kDim, color) + "  " + who + "  " + printable(m.subject) + "\n";

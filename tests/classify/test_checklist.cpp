@@ -37,6 +37,12 @@ TEST_SUITE("classify") {
     // Kernel comments mean `x` as code: kept as code spans, not escaped.
     CHECK(md.find("**SAFETY:** `Counter` is `repr(transparent)` over the C struct") != std::string::npos);
     CHECK(md.find("\\`") == std::string::npos);
+    // Clean Markdown: only what could make markup is escaped.
+    CHECK(md.find("## [1/3] [PATCH v2 1/3] rust: helpers: add counter helpers\n") != std::string::npos);
+    CHECK(md.find("Opaque\\<T> wraps a C type") != std::string::npos);  // <T> would be an HTML tag
+    CHECK(md.find("the kernel's convention is #[expect(...)] (`allow-lint`, low)") != std::string::npos);
+    for (const char* needless : {"\\_", "\\[", "\\>", "\\#", "\\(", "\\!"})
+      CHECK_MESSAGE(md.find(needless) == std::string::npos, needless);
 
     // Through cmark: the SAFETY text and the question are paragraphs of
     // their item, code spans stay code, mail text makes no markup.
@@ -47,6 +53,14 @@ TEST_SUITE("classify") {
     CHECK(html.find("<p><strong>Check:</strong> Does the SAFETY comment name every precondition") != std::string::npos);
     CHECK(html.find("<pre><code class=\"language-rust\">") != std::string::npos);
     CHECK(html.find("<li>rust: +76 -4 lines") != std::string::npos);
+    CHECK(html.find("Opaque&lt;T&gt; wraps a C type") != std::string::npos);
+    // Real checkboxes, one per finding.
+    size_t inputs = 0;
+    for (size_t at = html.find("<input type=\"checkbox\" disabled> <code>"); at != std::string::npos;
+         at = html.find("<input type=\"checkbox\" disabled>", at + 1))
+      ++inputs;
+    CHECK(inputs == findings);
+    CHECK(html.find("[ ]") == std::string::npos);
     auto j = reports::checklist_json(c);
     CHECK(j["summary"]["unsafe_blocks"] == 4);
     CHECK(j["summary"]["without_safety"] == 1);

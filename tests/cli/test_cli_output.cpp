@@ -325,11 +325,11 @@ TEST_SUITE("cli") {
     CHECK(cls.status == 0);
     CHECK(cls.out.find("evil`x`\\x1b]0;pwned\\x07<img") != std::string::npos);
     CHECK(live_control(cls.out).empty());
-    for (const std::string cmd : {"classify --json " + q(mbox), seam_db + "list --json", seam_db + "series --json"}) {
+    for (const std::string& cmd : {"classify --json " + q(mbox), seam_db + "list --json", seam_db + "series --json"}) {
       auto r = run(cmd, err);
       CHECK(r.status == 0);
       CHECK_MESSAGE(live_control(r.out).empty(), cmd);
-      CHECK_NOTHROW((void)nlohmann::json::parse(r.out));
+      CHECK(nlohmann::json::accept(r.out));
     }
   }
 }

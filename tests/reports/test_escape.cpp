@@ -115,7 +115,8 @@ TEST_SUITE("reports") {
     CHECK(md_text("<script>alert(1)</script>") == "\\<script>alert(1)\\</script>");
     CHECK(md_text("[x](javascript:alert(1))") == "[x\\](javascript:alert(1))");
     CHECK(md_text("![i](http://e.example/x.png)") == "![i\\](http\\://e.example/x.png)");
-    CHECK(md_text("[a][ref]") == "[a\\][ref\\]");
+    CHECK(md_text("[a][ref]") == "[a\\][ref]");
+    CHECK(md_text("#[expect(...)]") == "#[expect(...)]");
     CHECK(md_text("a ` b") == "a \\` b");
     CHECK(md_text("&amp; &#106; &#x6A;") == "\\&amp; \\&#106; \\&#x6A;");
     CHECK(md_text("*ptr and __init") == "\\*ptr and \\_\\_init");
