@@ -61,15 +61,21 @@ std::string percent(int part, int total) {
   return std::to_string((part * 100 + total / 2) / total) + "%";
 }
 
-// A SAFETY comment on one line: a block comment's line breaks (and tabs)
-// become spaces.
+// A SAFETY comment on one line: each line break of a block comment, with the
+// spaces around it, becomes one space; tabs become spaces.
 std::string one_line(const std::string& s) {
   std::string out;
+  bool after_break = false;
   for (char ch : s) {
-    if (ch == '\n' || ch == '\r' || ch == '\t') {
-      if (!out.empty() && out.back() != ' ') out += ' ';
+    if (ch == '\n' || ch == '\r') {
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      out += ' ';
+      after_break = true;
+    } else if (ch == ' ' || ch == '\t') {
+      if (!after_break) out += ' ';
     } else {
       out += ch;
+      after_break = false;
     }
   }
   return out;

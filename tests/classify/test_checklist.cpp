@@ -6,6 +6,8 @@
 #include "mail/mbox.hpp"
 #include "mail/parse.hpp"
 #include "reports/checklist.hpp"
+#include "reports/classify.hpp"
+#include "reports/ingest.hpp"
 #include "reports/html.hpp"
 #include "tests/support.hpp"
 
@@ -69,5 +71,50 @@ TEST_SUITE("classify") {
     auto text = reports::checklist_text(c, false);
     CHECK(text.find("\033[") == std::string::npos);  // no color when asked for none
     CHECK(text.find("[ ] rust/kernel/counter.rs:39") != std::string::npos);
+  }
+
+  TEST_CASE("checklist of hostile fields: file names with newlines and controls, SAFETY text with links") {
+    core::Finding f;
+    f.rule = "unsafe-block";
+    f.severity = "high";
+    f.message = "unsafe block added or changed";
+    f.question = "Is it sound?";
+    f.path = "rust/a\nb`c\x1b]0;t\x07<img src=x onerror=alert(1)>.rs";
+    f.line = 3;
+    f.end_line = 3;
+    f.snippet = "unsafe { *p } // \x1b[2J ``` \xc2\x9b\n";
+    f.safety_comment = "SAFETY: line one\n   * [x](javascript:alert(1)) <script>x</script>\n   * \xe2\x80\xae `ok`";
+    f.safety_state = "present";
+    core::FileReview file{f.path, "rust", 1, 0, {}};
+    reports::Checklist c{"title \x1b]52;c;eA==\x07 [t](javascript:x) #", "id`1", "Name\r\nInjected: x", 1, 1, {}};
+    c.patches.push_back({1, "m`<b>@example.org", "subject ##", {{file}, {f}}});
+
+    const std::string md = reports::checklist_markdown(c);
+    const std::string text = reports::checklist_text(c, false);
+    const std::string html = reports::markdown_to_html(md, c.title);
+    const std::string json = reports::dump(reports::checklist_json(c), 2);
+    for (const std::string* out : {&md, &text, &html, &json}) {
+      CHECK(out->find('\x1b') == std::string::npos);
+      CHECK(out->find('\x07') == std::string::npos);
+      CHECK(out->find('\r') == std::string::npos);
+      CHECK(out->find("\xc2\x9b") == std::string::npos);
+      CHECK(out->find("\xe2\x80\xae") == std::string::npos);
+    }
+    // The newline in the file name is shown, not obeyed: the item stays one line.
+    CHECK(md.find("- [ ] ``rust/a\\nb`c\\x1b]0;t\\x07<img src=x onerror=alert(1)>.rs:3`` unsafe block") !=
+          std::string::npos);
+    CHECK(text.find("  [ ] rust/a\\nb`c\\x1b]0;t\\x07<img src=x onerror=alert(1)>.rs:3 ") != std::string::npos);
+    // The SAFETY comment's lines are joined; its link and HTML are text.
+    CHECK(md.find("**SAFETY:** line one * [x\\](javascript:alert(1)) \\<script>x\\</script> * \\u{202e} `ok`") !=
+          std::string::npos);
+    CHECK(md.find("## [1/1] subject \\##\n") != std::string::npos);
+    CHECK(md.find("by Name\\r\\nInjected: x,") != std::string::npos);
+    CHECK(md.find("Message-ID: ``m`<b>@example.org``") != std::string::npos);
+    CHECK(md.find("unsafe { *p } // \\x1b[2J ``` \\u{009b}\n") != std::string::npos);  // in a longer fence
+    CHECK(md.find("  ````rust\n") != std::string::npos);
+    for (const char* bad : {"<script", "<img", "<a ", "href=", "raw HTML omitted"})
+      CHECK_MESSAGE(html.find(bad) == std::string::npos, bad);
+    CHECK(html.find("<h2>[1/1] subject ##</h2>") != std::string::npos);
+    CHECK(nlohmann::json::parse(json)["patches"][0]["findings"][0]["path"] == f.path);
   }
 }
