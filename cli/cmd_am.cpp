@@ -22,7 +22,7 @@ Action add_am(CLI::App& app, Global& g) {
                                        "trailers collected from review added to each commit message");
   sub->add_option("what", a->key, "Message-ID (any message of the series) or series id")->required();
   sub->add_option("--version", a->version, "Which version (default: the newest)");
-  sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output");
+  sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output (- is standard output)");
   sub->add_flag("-s,--add-my-sob", a->sob, "Add your Signed-off-by (user.name/user.email of git config)");
   return [a, &g]() -> int {
     core::Store store(g.db_path(), core::Store::Open::existing);
@@ -57,7 +57,7 @@ Action add_am(CLI::App& app, Global& g) {
       std::cerr << " of " << v->expected << "\n";
     }
     if (!emit(mbox, a->out, "am")) return 1;
-    if (!a->out.empty())
+    if (!to_stdout(a->out))
       std::cerr << "seam am: wrote " << v->patches.size() << " patches of v" << v->version << " to " << a->out << "\n";
     return failed ? 1 : 0;
   };

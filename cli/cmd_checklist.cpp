@@ -25,15 +25,19 @@ Action add_checklist(CLI::App& app, Global& g) {
                                  "SAFETY comment and Rust/C boundary crossing as a checkbox with its question");
   sub->add_option("what", a->key, "Message-ID (any message of the series) or series id")->required();
   sub->add_option("--version", a->version, "Which version (default: the newest)");
-  sub->add_option("--format", a->format, "md (default), text, json, or html (the Markdown through cmark)")
-      ->check(CLI::IsMember({"md", "text", "json", "html"}));
-  sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output");
+  auto* format = sub->add_option("--format", a->format,
+                                 "md, text, json, or html (the Markdown through cmark); default: from the -o "
+                                 "file's extension (.md, .txt, .json, .html), else md")
+                     ->check(CLI::IsMember({"md", "text", "json", "html"}));
+  sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output (- is standard output)");
   sub->add_option("--rules", a->rules, "Extra rules folder (*.scm), after the built-in and user ones");
   sub->add_option("--repo", a->repo,
                   "A repository where the series applies (read only): whole files are parsed, so no SAFETY comment is "
                   "out of sight; C hunks changing what Rust under rust/ uses through bindings:: are found; headers "
                   "bindings_helper.h includes are rust-c-glue");
-  return [a, &g]() -> int {
+  return [a, format, &g]() -> int {
+    if (format->count() == 0 && !to_stdout(a->out))
+      if (std::string f = format_of_path(a->out); !f.empty()) a->format = f;
     core::Store store(g.db_path(), core::Store::Open::existing);
     auto series = find_series(store, a->key, "checklist");
     if (!series) return 1;
@@ -65,7 +69,7 @@ Action add_checklist(CLI::App& app, Global& g) {
     if (a->format == "json") text = reports::dump(reports::checklist_json(c), 2) + "\n";
     else if (a->format == "html")
       text = reports::markdown_to_html(reports::checklist_markdown(c), "Review checklist: " + c.title);
-    else if (a->format == "text") text = reports::checklist_text(c, a->out.empty() && reports::use_color(stdout));
+    else if (a->format == "text") text = reports::checklist_text(c, to_stdout(a->out) && reports::use_color(stdout));
     else text = reports::checklist_markdown(c);
     if (!emit(text, a->out, "checklist")) return 1;
     return rules.errors.empty() ? 0 : 1;  // a broken rule file: the checklist lacks its findings

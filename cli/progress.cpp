@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "reports/escape.hpp"
+
 namespace seam::cli {
 
 Progress::Progress() : enabled_(::isatty(STDERR_FILENO) == 1) {}
@@ -18,7 +20,16 @@ void Progress::update(const std::string& label, int64_t done, int64_t total) {
   const int filled = total ? static_cast<int>(width * done / total) : width;
   std::string bar(static_cast<size_t>(filled), '#');
   bar.append(static_cast<size_t>(width - filled), '.');
-  std::string name = label.size() > 40 ? "…" + label.substr(label.size() - 39) : label;
+  // The label's tail, at most 40 columns, cut on a character boundary.
+  std::string name = reports::printable(label);
+  if (reports::display_width(name) > 40) {
+    size_t at = 0;
+    while (at < name.size() && reports::display_width(std::string_view(name).substr(at)) > 39) {
+      ++at;
+      while (at < name.size() && (static_cast<unsigned char>(name[at]) & 0xC0) == 0x80) ++at;
+    }
+    name = "…" + name.substr(at);
+  }
   std::fprintf(stderr, "\r\033[K%s [%s] %lld/%lld", name.c_str(), bar.c_str(),
                static_cast<long long>(done), static_cast<long long>(total));
   std::fflush(stderr);

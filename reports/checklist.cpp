@@ -4,6 +4,7 @@
 #include <map>
 
 #include "reports/classify.hpp"
+#include "reports/escape.hpp"
 #include "reports/terminal.hpp"
 
 namespace seam::reports {
@@ -60,29 +61,34 @@ std::string percent(int part, int total) {
   return std::to_string((part * 100 + total / 2) / total) + "%";
 }
 
-// Backticks in a snippet cannot close our fence if the fence is longer.
-std::string fence_for(const std::string& text) {
-  std::string fence = "```";
-  while (text.find(fence) != std::string::npos) fence += '`';
-  return fence;
-}
-
-// Mail text in Markdown prose: characters that would make markup are
-// escaped. Backticks, when they pair up, stay code spans, as rustdoc and
-// kernel SAFETY comments mean them (nothing is escaped inside a span).
-std::string md_escape(const std::string& s) {
-  const bool spans = std::count(s.begin(), s.end(), '`') % 2 == 0;
+// A SAFETY comment on one line: each line break of a block comment, with the
+// spaces around it, becomes one space; tabs become spaces.
+std::string one_line(const std::string& s) {
   std::string out;
-  bool in_code = false;
+  bool after_break = false;
   for (char ch : s) {
-    if (ch == '`' && spans) {
-      in_code = !in_code;
-    } else if (!in_code && std::string("\\`*_{}[]<>#|!").find(ch) != std::string::npos) {
-      out += '\\';
+    if (ch == '\n' || ch == '\r') {
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      out += ' ';
+      after_break = true;
+    } else if (ch == ' ' || ch == '\t') {
+      if (!after_break) out += ' ';
+    } else {
+      out += ch;
+      after_break = false;
     }
-    out += ch;
   }
   return out;
+}
+
+// Mail text that ends an ATX heading: a trailing run of `#` would be read as
+// the heading's closing sequence and vanish.
+std::string heading_text(const std::string& s) {
+  std::string t = md_text(s);
+  size_t run = t.size();
+  while (run > 0 && t[run - 1] == '#') --run;
+  if (run < t.size()) t.insert(run, "\\");
+  return t;
 }
 
 // How an unsafe item is justified, for people: the SAFETY comment's text, or
@@ -95,10 +101,10 @@ std::string safety_line(const core::Finding& f, bool markdown) {
   const std::string& state = *f.safety_state;
   if (state == "present") {
     if (doc) return code("# Safety") + " section present" + (f.rule == "unsafe-fn" ? " (or inherited from the trait)" : "");
-    std::string text = f.safety_comment.value_or("SAFETY:");
+    std::string text = one_line(f.safety_comment.value_or("SAFETY:"));
     if (text.rfind("SAFETY:", 0) == 0) text = text.substr(7);
     while (!text.empty() && text.front() == ' ') text.erase(0, 1);
-    return strong("SAFETY:") + " " + (markdown ? md_escape(text) : text);
+    return strong("SAFETY:") + " " + (markdown ? md_text(text) : printable(text));
   }
   if (state == "missing") return strong(doc ? "No " + code("# Safety") + " section." : "No SAFETY comment.");
   return strong("SAFETY comment not visible") + " in the patch's context (use --repo to see the whole file).";
@@ -114,8 +120,8 @@ std::string language_of(const core::Finding& f) {
 
 std::string checklist_markdown(const Checklist& c) {
   const Summary s = summarize(c);
-  std::string out = "# Review checklist: " + md_escape(c.title) + " (v" + std::to_string(c.version) + ")\n\n";
-  out += "Series `" + c.series_id + "` by " + md_escape(c.author) + ", " + std::to_string(c.patches.size()) + "/" +
+  std::string out = "# Review checklist: " + md_text(c.title) + " (v" + std::to_string(c.version) + ")\n\n";
+  out += "Series " + md_code(c.series_id) + " by " + md_text(c.author) + ", " + std::to_string(c.patches.size()) + "/" +
          std::to_string(c.expected) + " patches.\n\n## Summary\n\n";
   // A list, not a table: CommonMark (cmark, mail readers) has no tables.
   for (const auto& [cls, v] : s.by_class)
@@ -126,8 +132,8 @@ std::string checklist_markdown(const Checklist& c) {
          std::to_string(s.placeholders) + " with a placeholder comment)\n";
   out += "- Rust/C boundary crossings: " + std::to_string(s.boundary) + "\n";
   for (const auto& p : c.patches) {
-    out += "\n## [" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + md_escape(p.subject) + "\n\n";
-    out += "Message-ID: `" + p.msgid + "`\n";
+    out += "\n## [" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + heading_text(p.subject) + "\n\n";
+    out += "Message-ID: " + md_code(p.msgid) + "\n";
     if (p.review.findings.empty()) out += "\nNothing for the rules to flag.\n";
     for (const auto& g : kGroupOrder) {
       bool header = false;
@@ -135,22 +141,24 @@ std::string checklist_markdown(const Checklist& c) {
         if (group_of(f.rule) != g) continue;
         if (!header) out += "\n### " + g + "\n\n";
         header = true;
-        out += "- [ ] `" + f.path + ":" + std::to_string(f.line) +
-               (f.end_line > f.line ? "-" + std::to_string(f.end_line) : "") + "` " + f.message +
-               " (`" + f.rule + "`, " + f.severity + ")\n";
-        const std::string fence = fence_for(f.snippet);
+        out += "- [ ] " +
+               md_code(f.path + ":" + std::to_string(f.line) +
+                       (f.end_line > f.line ? "-" + std::to_string(f.end_line) : "")) +
+               " " + md_text(f.message) + " (" + md_code(f.rule) + ", " + f.severity + ")\n";
+        const std::string snippet = printable_lines(f.snippet);
+        const std::string fence = md_fence(snippet);
         out += "  " + fence + language_of(f) + "\n";
         size_t i = 0;
-        while (i < f.snippet.size()) {
-          size_t nl = f.snippet.find('\n', i);
-          out += "  " + f.snippet.substr(i, (nl == std::string::npos ? f.snippet.size() : nl) - i) + "\n";
+        while (i < snippet.size()) {
+          size_t nl = snippet.find('\n', i);
+          out += "  " + snippet.substr(i, (nl == std::string::npos ? snippet.size() : nl) - i) + "\n";
           if (nl == std::string::npos) break;
           i = nl + 1;
         }
         out += "  " + fence + "\n";
         // Each its own paragraph of the item (a blank line between).
         if (auto sl = safety_line(f, true); !sl.empty()) out += "\n  " + sl + "\n";
-        out += "\n  **Check:** " + f.question + "\n";
+        out += "\n  **Check:** " + md_text(f.question) + "\n";
       }
     }
   }
@@ -159,7 +167,7 @@ std::string checklist_markdown(const Checklist& c) {
 
 std::string checklist_text(const Checklist& c, bool color) {
   const Summary s = summarize(c);
-  std::string out = paint(c.title + " (v" + std::to_string(c.version) + ")", kBold, color) + "\n";
+  std::string out = paint(printable(c.title) + " (v" + std::to_string(c.version) + ")", kBold, color) + "\n";
   for (const auto& [cls, v] : s.by_class)
     out += "  " + cls + ": +" + std::to_string(v.first) + " -" + std::to_string(v.second) + " (" +
            percent(v.first + v.second, s.total) + ")\n";
@@ -167,14 +175,14 @@ std::string checklist_text(const Checklist& c, bool color) {
          paint(std::to_string(s.without_safety) + " without SAFETY", s.without_safety ? kRed : kDim, color) +
          ", boundary crossings " + std::to_string(s.boundary) + "\n";
   for (const auto& p : c.patches) {
-    out += "\n" + paint("[" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + p.subject, kBold, color) + "\n";
+    out += "\n" + paint("[" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + printable(p.subject), kBold, color) + "\n";
     for (const auto& g : kGroupOrder)
       for (const auto& f : p.review.findings) {
         if (group_of(f.rule) != g) continue;
-        out += "  [ ] " + paint(f.path + ":" + std::to_string(f.line), kDim, color) + " " +
-               paint(f.message, f.severity == "high" ? kRed : kYellow, color) + "\n";
+        out += "  [ ] " + paint(printable(f.path) + ":" + std::to_string(f.line), kDim, color) + " " +
+               paint(printable(f.message), f.severity == "high" ? kRed : kYellow, color) + "\n";
         if (auto sl = safety_line(f, false); !sl.empty()) out += "      " + sl + "\n";
-        out += "      " + f.question + "\n";
+        out += "      " + printable(f.question) + "\n";
       }
   }
   return out;

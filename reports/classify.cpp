@@ -1,5 +1,6 @@
 #include "reports/classify.hpp"
 
+#include "reports/escape.hpp"
 #include "reports/terminal.hpp"
 
 namespace seam::reports {
@@ -43,12 +44,12 @@ nlohmann::json classify_json(const std::vector<ClassifiedPatch>& patches) {
 std::string classify_text(const std::vector<ClassifiedPatch>& patches, bool color) {
   std::string text;
   for (const auto& p : patches) {
-    text += paint(p.subject, kBold, color) + "\n";
+    text += paint(printable(p.subject), kBold, color) + "\n";
     for (const auto& f : p.review.files)
       text += "  " + f.cls + std::string(f.cls.size() < 12 ? 12 - f.cls.size() : 1, ' ') + "+" +
-              std::to_string(f.added) + " -" + std::to_string(f.removed) + "  " + f.path + "\n";
+              std::to_string(f.added) + " -" + std::to_string(f.removed) + "  " + printable(f.path) + "\n";
     for (const auto& f : p.review.findings)
-      text += "  " + paint(f.rule, f.severity == "high" ? kRed : kYellow, color) + " " + f.path + ":" +
+      text += "  " + paint(f.rule, f.severity == "high" ? kRed : kYellow, color) + " " + printable(f.path) + ":" +
               std::to_string(f.line) + (f.safety_state ? " [SAFETY " + *f.safety_state + "]" : "") + "\n";
   }
   return text;

@@ -1,13 +1,36 @@
 #include "reports/ingest.hpp"
 
+#include <cstdio>
 #include <ctime>
 
+#include "reports/escape.hpp"
 #include "reports/terminal.hpp"
 
 namespace seam::reports {
 
 std::string dump(const nlohmann::json& j, int indent) {
-  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string s = j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+  // The serializer escapes C0 controls; DEL, the C1 controls (U+0080–U+009F)
+  // and the bidi and line-separator controls it leaves raw. They can only be
+  // inside strings (the syntax is ASCII), where \uXXXX means the same.
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;  // valid UTF-8 (see above)
+    char32_t cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+    for (size_t k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    if (cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+        (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
+      out += buf;
+    } else {
+      out.append(s, i, len);
+    }
+    i += len;
+  }
+  return out;
 }
 
 nlohmann::json ingest_json(const std::vector<mail::SourceReport>& reports) {
@@ -29,16 +52,17 @@ std::string ingest_text(const std::vector<mail::SourceReport>& reports, bool col
   std::string out;
   for (const auto& r : reports) {
     if (!r.fatal.empty()) {
-      out += paint("error: ", kRed, color) + r.fatal + "\n";
+      out += paint("error: ", kRed, color) + printable(r.fatal) + "\n";
       continue;
     }
-    out += r.source + " (" + r.kind + "): " + std::to_string(r.seen) + " read, " +
+    out += printable(r.source) + " (" + r.kind + "): " + std::to_string(r.seen) + " read, " +
            std::to_string(r.added) + " added, " + std::to_string(r.duplicates) + " duplicate" +
            (r.duplicates == 1 ? "" : "s") + ", " +
            paint(std::to_string(r.errors.size()) + " skipped", r.errors.empty() ? kDim : kYellow, color) +
            "\n";
     for (size_t i = 0; i < r.errors.size() && i < max_errors; ++i)
-      out += "  " + paint("skipped ", kYellow, color) + r.errors[i].where + ": " + r.errors[i].message + "\n";
+      out += "  " + paint("skipped ", kYellow, color) + printable(r.errors[i].where) + ": " +
+             printable(r.errors[i].message) + "\n";
     if (r.errors.size() > max_errors)
       out += "  … and " + std::to_string(r.errors.size() - max_errors) + " more (see --json)\n";
   }
@@ -62,11 +86,10 @@ std::string messages_text(const std::vector<core::Store::Listed>& msgs, bool col
   std::string out;
   for (const auto& l : msgs) {
     const auto& m = l.message;
-    std::string date = m.date ? iso8601(*m.date, m.tz_minutes).substr(0, 10) : "(no date)  ";
-    std::string who = m.from.name.empty() ? m.from.email : m.from.name;
-    if (who.size() > 24) who = who.substr(0, 23) + "…";
-    who.resize(std::max<size_t>(who.size(), 24), ' ');
-    out += paint(date, kDim, color) + "  " + who + "  " + m.subject + "\n";
+    std::string date = m.date ? iso8601(*m.date, m.tz_minutes).substr(0, 10) : "(no date) ";
+    // Columns by display width, not bytes: names in other scripts align.
+    const std::string who = fit_width(printable(m.from.name.empty() ? m.from.email : m.from.name), 24);
+    out += paint(date, kDim, color) + "  " + who + "  " + printable(m.subject) + "\n";
   }
   return out;
 }

@@ -50,9 +50,10 @@ TEST_SUITE("cli") {
     CHECK(s["duplicates"] == 0);
     CHECK(s["errors"].empty());
     auto list = nlohmann::json::parse(run_seam(db + " list --json").out);
-    REQUIRE(list.size() == 5);
-    CHECK(list[0]["msgid"] == "20251103-counter-v2-0-ada@example.org");
-    CHECK(list[0]["date"] == "2025-11-03T10:00:00+01:00");
+    REQUIRE(list.size() == 5);  // newest first
+    CHECK(list[0]["msgid"] == "87abc123.fsf@example.net");
+    CHECK(list[4]["msgid"] == "20251103-counter-v2-0-ada@example.org");
+    CHECK(list[4]["date"] == "2025-11-03T10:00:00+01:00");
     auto series = nlohmann::json::parse(run_seam(db + " series --rust --json").out);
     REQUIRE(series.size() == 1);
     CHECK(series[0]["versions"][0]["received"] == 3);

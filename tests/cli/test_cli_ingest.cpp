@@ -267,12 +267,12 @@ TEST_SUITE("cli/ingest") {
       for (const auto& [k, v] : m.items()) keys.insert(k);
       CHECK(keys == want);
     }
-    // Oldest first; the undated message last.
-    CHECK(list[0]["msgid"] == "20250304.hdr-2047@example.org");
-    CHECK(list[1]["msgid"] == "latin1-raw@example.org");
+    // Newest first; the undated message last.
+    CHECK(list[0]["msgid"] == "latin1-raw@example.org");
+    CHECK(list[1]["msgid"] == "20250304.hdr-2047@example.org");
     CHECK(list[2]["msgid"] == "date-malformed@example.org");
 
-    const json& m = list[0];
+    const json& m = list[1];
     CHECK(m["subject"] == "[PATCH v2 1/3] rust: add Übersetzung für Zeichen");
     CHECK(m["from"] == "René François <rene@example.org>");
     CHECK(m["to"] == json::array({"Éloïse Zürcher <eloise@example.org>", "Doe, Jane <jane@example.org>",
@@ -286,15 +286,15 @@ TEST_SUITE("cli/ingest") {
     CHECK(m["source"] == fs::canonical(seam::test::data("ingest/headers-rfc2047.eml")).string());
     CHECK(m["locator"].get<std::string>().rfind("0+", 0) == 0);
 
-    CHECK(list[1]["date"] == "2025-03-05T08:15:00-08:00");
-    CHECK(list[1]["subject"] == "Résumé des révisions");
+    CHECK(list[0]["date"] == "2025-03-05T08:15:00-08:00");
+    CHECK(list[0]["subject"] == "Résumé des révisions");
     CHECK(list[2]["date"].is_null());
     CHECK(list[2]["date_raw"] == "yesterday, around teatime");
     CHECK(list[2]["in_reply_to"].is_null());
 
     json limited = list_json(tmp, "-n 1");
     REQUIRE(limited.size() == 1);
-    CHECK(limited[0]["msgid"] == "20250304.hdr-2047@example.org");
+    CHECK(limited[0]["msgid"] == "latin1-raw@example.org");
   }
 
   TEST_CASE("cursors survive between runs: appended mail only, then new epoch commits") {
