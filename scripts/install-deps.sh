@@ -10,7 +10,11 @@ $SUDO apt-get install -y -q --no-install-recommends \
   build-essential cmake pkg-config git ca-certificates \
   libgmime-3.0-dev libgit2-dev libcmark-dev libsqlite3-dev doctest-dev \
   libtree-sitter-dev nlohmann-json3-dev libcli11-dev zlib1g-dev \
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev \
+  clang-14 libclang-rt-14-dev llvm
+# clang-14 and its runtime (libFuzzer, ASan, UBSan) and llvm-symbolizer (package llvm)
+# are for the sanitizer build and the fuzz harnesses (scripts/sanitize.sh,
+# scripts/fuzz.sh).
 # The tree-sitter grammar is fetched with `npm pack` at configure time. Machines
 # with a Node.js from elsewhere already have npm; Debian's npm would conflict.
 if ! command -v npm >/dev/null 2>&1; then

@@ -172,7 +172,10 @@ TEST_SUITE("classify") {
         auto without = core::review_patch(files, builtin());
         for (const auto& f : without.findings)
           if (f.rule == "unsafe-block" && f.safety_state == std::string("outside-context")) ++blocks;
-        for (const auto& f : nlohmann::json::parse(out)["patches"][0]["findings"]) {
+        // Named: a range-for over a member of the temporary parse() result
+        // would read it after its destruction (ASan: heap-use-after-free).
+        const auto doc = nlohmann::json::parse(out);
+        for (const auto& f : doc["patches"][0]["findings"]) {
           CHECK(f["safety_state"] != "outside-context");
           CHECK(f["line"].get<int>() >= 1);
         }
