@@ -1,10 +1,10 @@
 // seam: a review assistant for Rust and C patch series that arrive by mail.
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
-#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -122,9 +122,9 @@ int run(int argc, char** argv, std::string& command) {
     if (!best.empty()) std::cerr << "\nThe most similar command is\n\t" << best << "\n";
     return kUsage;
   }
-  if (word.empty() && argc > 1) {
-    // Options only: --help and --version are answered by the parser below.
-  } else if (word.empty()) {
+  // No arguments at all: the list of commands (options alone, such as --help
+  // or --version, are the parser's).
+  if (argc == 1) {
     std::cerr << app.get_formatter()->make_help(&app, "seam", CLI::AppFormatMode::Normal);
     return kUsage;
   }

@@ -332,4 +332,18 @@ TEST_SUITE("cli") {
       CHECK(nlohmann::json::accept(r.out));
     }
   }
+
+  TEST_CASE("scripts/demo.sh builds only what it runs: the seam target") {
+    const std::string demo = seam::test::read_bytes(fs::path(SEAM_SOURCE_DIR) / "scripts" / "demo.sh");
+    REQUIRE(!demo.empty());
+    int builds = 0;
+    for (const auto& line : lines_of(demo)) {
+      if (line.rfind("cmake --build", 0) != 0) continue;
+      ++builds;
+      CHECK_MESSAGE(line.find("--target seam ") != std::string::npos, line);
+      CHECK(line.find("seam_tests") == std::string::npos);
+    }
+    CHECK(builds == 1);
+    CHECK(demo.find("build/tests/") == std::string::npos);  // it runs no test binary
+  }
 }
