@@ -135,7 +135,7 @@ TEST_SUITE("git/apply") {
     CHECK(parts.diff.find('\r') == std::string::npos);
     CHECK(parts.message.find('\r') == std::string::npos);
     git::ApplyOptions opts;
-    opts.write_branch = false;
+    opts.branch = "seam/crlf";
     auto r = git::apply_patches(repo, {{"crlf", parts.diff, parts.message, "T", "t@x", 0, 0}},
                                 {sh("cd '" + repo + "' && git rev-parse master~3"), "", ""}, opts);
     REQUIRE_MESSAGE(!r.failed, (r.failed ? r.failed->path + ": " + r.failed->reason : std::string()));
