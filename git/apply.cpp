@@ -144,6 +144,25 @@ std::pair<std::string, std::string> git_names(const std::string& line) {
   return {a, b};
 }
 
+// Text from a patch (a hunk header, a libgit2 message quoting it) with its
+// control bytes escaped, so that a report shows it on one line.
+std::string escape_controls(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (c == '\r') out += "\\r";
+    else if (c < 0x20 || c == 0x7f) {
+      const char oct[] = {'\\', static_cast<char>('0' + (c >> 6)), static_cast<char>('0' + ((c >> 3) & 7)),
+                          static_cast<char>('0' + (c & 7)), 0};
+      out += oct;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 // One "diff --git" section of a patch.
 struct Section {
   std::string text;
@@ -824,6 +843,8 @@ ApplyResult apply_patches(const std::string& repo_path, const std::vector<PatchI
     ApplyFailure fail;
     auto c = applier.apply_one(p, tip, fail);
     if (!c) {
+      fail.hunk = escape_controls(fail.hunk);
+      fail.reason = escape_controls(fail.reason);
       r.failed = fail;
       break;
     }

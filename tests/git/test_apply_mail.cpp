@@ -360,6 +360,16 @@ TEST_SUITE("git/apply-mail") {
     REQUIRE(r.failed);
     CHECK(r.failed->path == "\"no\\nsuch\"");
     CHECK(r.failed->reason.find('\n') == std::string::npos);
+    // A hunk header whose section text carries a terminal escape.
+    git::PatchInput h{"esc@example.org",
+                      "diff --git a/README b/README\nindex 95dcfb4..e69de29 100644\n--- a/README\n+++ b/README\n"
+                      "@@ -1 +1 @@ fn \x1b[2Jcleared\n-Not the text.\n+x\n",
+                      "esc\n", "Ada Author", "ada@example.org", 1700000000, 0};
+    r = git::apply_patches(repo, {h}, {"master", "", ""}, opts);
+    REQUIRE(r.failed);
+    CHECK(r.failed->reason == "context does not match");
+    CHECK(r.failed->hunk.find('\x1b') == std::string::npos);
+    CHECK(r.failed->hunk.find("\\033[2J") != std::string::npos);
   }
 
   TEST_CASE("range-diff: a patch whose commit message changed is not identical") {
