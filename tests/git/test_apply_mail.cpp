@@ -218,7 +218,8 @@ TEST_SUITE("git/apply-mail") {
         "From: Ada Author <ada@example.org>\nDate: Thu, 16 Nov 2023 03:00:00 +0100\n"
         "Subject: [PATCH] rust: counter: say what get() returns\nMessage-Id: <from-line@example.org>\n\n"
         "From the start the counter was silent.\n>From a quoted line, kept as it is.\n"
-        "From Mon Sep 17 00:00:00 2001 looks like a separator\n\nSigned-off-by: Ada Author <ada@example.org>\n---\n" +
+        "From Mon Sep 17 00:00:00 2001 looks like a separator\n" + std::string(100, '=') + " " +
+        std::string(90, 'x') + " caf\xc3\xa9 =0D\n\nSigned-off-by: Ada Author <ada@example.org>\n---\n" +
         sh("sed '1,/^--- *$/d' " + q(fixture("sep-space.mbox")) + " | sed '/^From dave/,$d'") + "\n";
     core::SeriesPatch p;
     p.msgid = "from-line@example.org";
@@ -226,7 +227,8 @@ TEST_SUITE("git/apply-mail") {
     auto parts = mail::commit_parts(raw, p, {});
     const std::string body =
         "From the start the counter was silent.\n>From a quoted line, kept as it is.\n"
-        "From Mon Sep 17 00:00:00 2001 looks like a separator\n\nSigned-off-by: Ada Author <ada@example.org>";
+        "From Mon Sep 17 00:00:00 2001 looks like a separator\n" + std::string(100, '=') + " " +
+        std::string(90, 'x') + " caf\xc3\xa9 =0D\n\nSigned-off-by: Ada Author <ada@example.org>";
     CHECK(parts.message == "rust: counter: say what get() returns\n\n" + body + "\n");
     const std::string am = mail::am_message(raw, p, 1, 1, {});
     CHECK(am.find("\nFrom the start") == std::string::npos);  // protected (quoted-printable)
