@@ -341,27 +341,23 @@ class Applier {
       return std::nullopt;
     }
     // Empty files added or deleted without a hunk go aside; libgit2 parses
-    // the rest. `at` maps lines of that rest back to the whole diff.
+    // the rest (the sections in `parsed`).
     std::vector<Section> secs = sections(p.diff);
-    std::vector<const Section*> hunkless;
+    std::vector<const Section*> hunkless, parsed;
     std::string rest;
-    std::vector<std::pair<size_t, const Section*>> at;  // first line in `rest`, section
-    size_t rest_lines = 0;
     for (const auto& sec : secs) {
       if (sec.hunkless_new || sec.hunkless_delete) {
         hunkless.push_back(&sec);
         continue;
       }
-      at.emplace_back(rest_lines + 1, &sec);
+      parsed.push_back(&sec);
       rest += sec.text;
-      rest_lines += static_cast<size_t>(std::count(sec.text.begin(), sec.text.end(), '\n'));
     }
     if (!rest.empty() && git_diff_from_buffer(&d, rest.data(), rest.size()) != 0) {
       // Name the file and the line: the first section libgit2 refuses on
       // its own, and the line it names in it (or the section's first).
       std::string msg = last_error();
-      for (const auto& [start, sec] : at) {
-        (void)start;
+      for (const Section* sec : parsed) {
         git_diff* one = nullptr;
         if (git_diff_from_buffer(&one, sec->text.data(), sec->text.size()) == 0) {
           git_diff_free(one);
