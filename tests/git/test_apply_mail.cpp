@@ -144,6 +144,20 @@ TEST_SUITE("git/apply-mail") {
     }
   }
 
+  TEST_CASE("am: a non-ASCII author and a long non-ASCII subject reach git am as the original gives them") {
+    test::TempDir tmp;
+    auto s = load(tmp, fixture("utf-author.mbox"));
+    REQUIRE(s.patches.size() == 1);
+    const std::string orig = base(tmp, "o");
+    sh("git -C " + q(orig) + " am -q " + q(fixture("utf-author.mbox")));
+    const std::string g = git_am(tmp, s, "g");
+    CHECK(log(g, "HEAD", "%an <%ae> %ad%n%s") == log(orig, "HEAD", "%an <%ae> %ad%n%s"));
+    CHECK(log(g, "HEAD", "%an") == "Zo\xc3\xab The Counter Auth\xc3\xb6r");
+    const std::string repo = base(tmp, "r");
+    seam_apply(s, repo);
+    CHECK(log(repo, "seam/test", "%an <%ae> %ad%n%s") == log(orig, "HEAD", "%an <%ae> %ad%n%s"));
+  }
+
   TEST_CASE("CRLF file content sent quoted-printable or base64 keeps its CRs: the tree git am makes") {
     test::TempDir tmp;
     const std::string want = "860c26c4717f3205d894b2bb547caa680d84f30f";
