@@ -30,7 +30,7 @@ Action add_apply(CLI::App& app, Global& g) {
   struct Args {
     std::string key, repo, base, branch;
     int version = 0;
-    bool checkout = false, partial = false, json = false;
+    bool checkout = false, partial = false, json = false, force = false;
   };
   auto a = std::make_shared<Args>();
   auto* sub = app.add_subcommand(
@@ -42,7 +42,10 @@ Action add_apply(CLI::App& app, Global& g) {
   sub->add_option("--repo", a->repo, "The repository to apply to")->required();
   sub->add_option("--version", a->version, "Which version (default: the newest)");
   sub->add_option("--base", a->base, "Apply on this revision instead of the detected base");
-  sub->add_option("--branch", a->branch, "Branch name (default: seam/<series-slug>-v<N>)");
+  sub->add_option("--branch", a->branch,
+                  "Branch name or full ref refs/heads/<name> (default: seam/<series-slug>-v<N>); an existing "
+                  "branch is refused unless --force, the checked-out one always");
+  sub->add_flag("--force", a->force, "Replace the branch if it exists (never the checked-out one)");
   sub->add_flag("--checkout", a->checkout, "Check the branch out afterwards");
   sub->add_flag("--partial", a->partial, "Keep a branch with the patches that applied when one fails");
   sub->add_flag("--json", a->json, "Print JSON (see README)");
@@ -59,6 +62,7 @@ Action add_apply(CLI::App& app, Global& g) {
     git::ApplyOptions opts;
     opts.branch = a->branch.empty() ? "seam/" + slug(s.title) + "-v" + std::to_string(v->version) : a->branch;
     opts.checkout = a->checkout;
+    opts.force = a->force;
     opts.partial = a->partial;
     auto r = git::apply_patches(a->repo, *patches, hints, opts);
     if (a->json) {

@@ -30,6 +30,9 @@ Action add_range_diff(CLI::App& app, Global& g) {
     auto series = find_series(store, a->key, "range-diff");
     if (!series) return 1;
     std::vector<std::string> commits[2];
+    // Both versions are applied in memory, in one place: the repository is
+    // only read.
+    std::shared_ptr<git::Scratch> objects;
     const int numbers[2] = {a->from, a->to};
     for (int k = 0; k < 2; ++k) {
       const core::SeriesVersion* v = find_version(*series, numbers[k], "range-diff");
@@ -38,10 +41,12 @@ Action add_range_diff(CLI::App& app, Global& g) {
       if (!patches) return 1;
       git::ApplyOptions opts;
       opts.write_branch = false;
+      opts.objects = objects;
       auto r = git::apply_patches(a->repo, *patches, {v->base_commit, v->prerequisites, ""}, opts);
+      objects = r.objects;
       if (!r.error.empty() || r.failed) {
         std::cerr << "seam range-diff: v" << v->version << " does not apply: "
-                  << (r.failed ? "<" + r.failed->id + ">: " + r.failed->path + ": " + r.failed->reason : r.error)
+                  << (!r.error.empty() ? r.error : "<" + r.failed->id + ">: " + r.failed->path + ": " + r.failed->reason)
                   << "\n";
         return 1;
       }
@@ -49,7 +54,7 @@ Action add_range_diff(CLI::App& app, Global& g) {
     }
     std::vector<git::RangePair> pairs;
     try {
-      pairs = git::range_diff(a->repo, commits[0], commits[1]);
+      pairs = git::range_diff(objects, commits[0], commits[1]);
     } catch (const git::Error& e) {
       std::cerr << "seam range-diff: " << e.what() << "\n";
       return 1;

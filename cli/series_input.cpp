@@ -74,7 +74,8 @@ std::unique_ptr<RepoReview> RepoReview::open(const std::string& repo, const std:
     return nullptr;
   }
   std::unique_ptr<RepoReview> out(new RepoReview);
-  out->reader_ = std::make_shared<git::ObjectReader>(repo);
+  // The applied commits live in memory only: --repo is read, never written.
+  out->reader_ = std::make_shared<git::ObjectReader>(r.objects);
   out->commits_.push_back(r.base);
   for (const auto& [id, commit] : r.applied) out->commits_.push_back(commit);
   // The boundary before and after the series: a C change matters if Rust

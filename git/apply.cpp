@@ -1,12 +1,17 @@
 #include "git/apply.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "git/handles.hpp"
 #include "git/patchid.hpp"
+#include "git/scratch.hpp"
 
 namespace seam::git {
 
@@ -66,6 +71,147 @@ int on_hunk(const git_diff_hunk* h, void* payload) {
   t->hunk.assign(h->header, h->header_len);
   while (!t->hunk.empty() && (t->hunk.back() == '\n' || t->hunk.back() == '\r')) t->hunk.pop_back();
   return 0;
+}
+
+// A name in a "diff --git" line: C-quoted ("\"a/x\\ty\"") or plain.
+// Returns the unquoted name and moves `i` past it; "" when malformed.
+std::string take_name(const std::string& s, size_t& i, bool to_end) {
+  std::string out;
+  if (i < s.size() && s[i] == '"') {
+    ++i;
+    while (i < s.size() && s[i] != '"') {
+      char c = s[i++];
+      if (c != '\\' || i >= s.size()) {
+        out += c;
+        continue;
+      }
+      char e = s[i++];
+      switch (e) {
+        case 'n': out += '\n'; break;
+        case 't': out += '\t'; break;
+        case 'a': out += '\a'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'r': out += '\r'; break;
+        case 'v': out += '\v'; break;
+        default:
+          if (e >= '0' && e <= '3' && i + 1 < s.size()) {
+            out += static_cast<char>(((e - '0') << 6) | ((s[i] - '0') << 3) | (s[i + 1] - '0'));
+            i += 2;
+          } else {
+            out += e;
+          }
+      }
+    }
+    ++i;  // the closing quote
+    return out;
+  }
+  size_t end = to_end ? s.size() : s.find(' ', i);
+  if (end == std::string::npos) end = s.size();
+  out = s.substr(i, end - i);
+  i = end;
+  return out;
+}
+
+// The two names of a "diff --git a/x b/y" line without their a/ and b/.
+std::pair<std::string, std::string> git_names(const std::string& line) {
+  std::string rest = line.substr(11);
+  while (!rest.empty() && (rest.back() == '\r' || rest.back() == '\n')) rest.pop_back();
+  std::string a, b;
+  if (!rest.empty() && rest[0] == '"') {
+    size_t i = 0;
+    a = take_name(rest, i, false);
+    if (i < rest.size() && rest[i] == ' ') ++i;
+    b = take_name(rest, i, true);
+  } else if (size_t q = rest.find(" \""); q != std::string::npos) {
+    a = rest.substr(0, q);
+    size_t i = q + 1;
+    b = take_name(rest, i, true);
+  } else if (rest.size() % 2 == 1 && rest[rest.size() / 2] == ' ' &&
+             rest.compare(2, rest.size() / 2 - 2, rest, rest.size() / 2 + 3, std::string::npos) == 0) {
+    // "a/N b/N": the same name twice, which may itself hold " b/".
+    a = rest.substr(0, rest.size() / 2);
+    b = rest.substr(rest.size() / 2 + 1);
+  } else if (size_t sp = rest.find(" b/"); sp != std::string::npos) {
+    a = rest.substr(0, sp);
+    b = rest.substr(sp + 1);
+  }
+  auto strip = [](std::string& n, const char* pre) {
+    if (n.rfind(pre, 0) == 0) n.erase(0, 2);
+  };
+  strip(a, "a/");
+  strip(b, "b/");
+  return {a, b};
+}
+
+// Text from a patch (a hunk header, a libgit2 message quoting it) with its
+// control bytes escaped, so that a report shows it on one line.
+std::string escape_controls(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (c == '\r') out += "\\r";
+    else if (c < 0x20 || c == 0x7f) {
+      const char oct[] = {'\\', static_cast<char>('0' + (c >> 6)), static_cast<char>('0' + ((c >> 3) & 7)),
+                          static_cast<char>('0' + (c & 7)), 0};
+      out += oct;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// One "diff --git" section of a patch.
+struct Section {
+  std::string text;
+  size_t first_line = 1;    // 1-based line of the "diff --git" line in the whole diff
+  std::string name;         // the file (the b/ name)
+  // A new or deleted empty file: no hunk, no ---/+++ lines. libgit2 cannot
+  // parse these; seam applies them itself, as git apply does.
+  bool hunkless_new = false, hunkless_delete = false;
+  git_filemode_t mode = GIT_FILEMODE_BLOB;
+};
+
+std::vector<Section> sections(const std::string& diff) {
+  std::vector<Section> out;
+  size_t line_no = 0, i = 0;
+  while (i < diff.size()) {
+    size_t nl = diff.find('\n', i);
+    size_t end = nl == std::string::npos ? diff.size() : nl + 1;
+    std::string line = diff.substr(i, end - i);
+    ++line_no;
+    i = end;
+    if (line.rfind("diff --git ", 0) == 0 || out.empty()) {
+      out.emplace_back();
+      out.back().first_line = line_no;
+      if (line.rfind("diff --git ", 0) == 0) out.back().name = git_names(line).second;
+    }
+    out.back().text += line;
+  }
+  for (auto& s : out) {
+    bool has_body = false, is_new = false, is_delete = false;
+    std::istringstream in(s.text);
+    std::string l;
+    while (std::getline(in, l)) {
+      if (!l.empty() && l.back() == '\r') l.pop_back();
+      if (l.rfind("@@", 0) == 0 || l.rfind("--- ", 0) == 0 || l.rfind("+++ ", 0) == 0 ||
+          l.rfind("GIT binary patch", 0) == 0 || l.rfind("Binary files ", 0) == 0 || l.rfind("rename ", 0) == 0 ||
+          l.rfind("copy ", 0) == 0 || l.rfind("similarity ", 0) == 0)
+        has_body = true;
+      if (l.rfind("new file mode ", 0) == 0) {
+        is_new = true;
+        s.mode = static_cast<git_filemode_t>(std::strtoul(l.c_str() + 14, nullptr, 8));
+      }
+      if (l.rfind("deleted file mode ", 0) == 0) is_delete = true;
+    }
+    if (!has_body && s.text.rfind("diff --git ", 0) == 0) {
+      s.hunkless_new = is_new && !is_delete;
+      s.hunkless_delete = is_delete && !is_new;
+    }
+  }
+  return out;
 }
 
 class Applier {
@@ -194,19 +340,55 @@ class Applier {
       fail.reason = "no diff in the message";
       return std::nullopt;
     }
-    if (git_diff_from_buffer(&d, p.diff.data(), p.diff.size()) != 0) {
-      fail.reason = "the patch cannot be parsed: " + last_error();
+    // Empty files added or deleted without a hunk go aside; libgit2 parses
+    // the rest (the sections in `parsed`).
+    std::vector<Section> secs = sections(p.diff);
+    std::vector<const Section*> hunkless, parsed;
+    std::string rest;
+    for (const auto& sec : secs) {
+      if (sec.hunkless_new || sec.hunkless_delete) {
+        hunkless.push_back(&sec);
+        continue;
+      }
+      parsed.push_back(&sec);
+      rest += sec.text;
+    }
+    if (!rest.empty() && git_diff_from_buffer(&d, rest.data(), rest.size()) != 0) {
+      // Name the file and the line: the first section libgit2 refuses on
+      // its own, and the line it names in it (or the section's first).
+      std::string msg = last_error();
+      for (const Section* sec : parsed) {
+        git_diff* one = nullptr;
+        if (git_diff_from_buffer(&one, sec->text.data(), sec->text.size()) == 0) {
+          git_diff_free(one);
+          continue;
+        }
+        msg = last_error();
+        size_t line = 1;
+        if (size_t k = msg.rfind("line "); k != std::string::npos && std::isdigit(static_cast<unsigned char>(msg[k + 5])))
+          line = std::strtoul(msg.c_str() + k + 5, nullptr, 10);
+        std::istringstream in(sec->text);
+        std::string text;
+        for (size_t k = 0; k < line && std::getline(in, text); ++k) {
+        }
+        while (!text.empty() && text.back() == '\r') text.pop_back();
+        fail.path = quote_path(sec->name);
+        fail.reason = "the patch cannot be parsed at line " + std::to_string(sec->first_line + line - 1) +
+                      " of its diff (" + quote_path(text) + "): " + msg;
+        return std::nullopt;
+      }
+      fail.reason = "the patch cannot be parsed: " + msg;
       return std::nullopt;
     }
     DiffPtr diff(d);
-    const size_t n = git_diff_num_deltas(d);
+    const size_t n = d ? git_diff_num_deltas(d) : 0;
     for (size_t i = 0; i < n; ++i) {
       const git_diff_delta* delta = git_diff_get_delta(d, i);
       for (const char* path : {delta->old_file.path, delta->new_file.path}) {
         if (!path) continue;
         std::string why = unsafe_path_reason(path);
         if (!why.empty()) {
-          fail.path = path;
+          fail.path = quote_path(path);
           fail.reason = why;
           return std::nullopt;
         }
@@ -217,11 +399,19 @@ class Applier {
         if (git_patch_from_diff(&patch, d, i) == 0) {
           Owned<git_patch, git_patch_free> owner(patch);
           if (git_patch_num_hunks(patch) == 0 && p.diff.find("GIT binary patch") == std::string::npos) {
-            fail.path = delta->new_file.path ? delta->new_file.path : "";
+            fail.path = quote_path(delta->new_file.path ? delta->new_file.path : "");
             fail.reason = "binary patch without data";
             return std::nullopt;
           }
         }
+      }
+    }
+    for (const Section* sec : hunkless) {
+      std::string why = unsafe_path_reason(sec->name);
+      if (!why.empty()) {
+        fail.path = quote_path(sec->name);
+        fail.reason = why;
+        return std::nullopt;
       }
     }
     git_commit* pc = nullptr;
@@ -234,11 +424,56 @@ class Applier {
     git_commit_tree(&pt, pc);
     TreePtr parent_tree(pt);
 
+    // As git apply: no file may be written beyond a symbolic link, one the
+    // tree has or one this patch creates.
+    {
+      std::map<std::string, bool> link_after;  // path -> is a symlink after the patch
+      std::vector<std::string> written;
+      for (size_t i = 0; i < n; ++i) {
+        const git_diff_delta* delta = git_diff_get_delta(d, i);
+        if (delta->old_file.path && (delta->status == GIT_DELTA_DELETED || delta->status == GIT_DELTA_RENAMED))
+          link_after.emplace(delta->old_file.path, false);
+        if (delta->status != GIT_DELTA_DELETED && delta->new_file.path) {
+          link_after[delta->new_file.path] = delta->new_file.mode == GIT_FILEMODE_LINK;
+          written.push_back(delta->new_file.path);
+        }
+      }
+      for (const Section* sec : hunkless) {
+        if (sec->hunkless_delete) link_after.emplace(sec->name, false);
+        else {
+          link_after[sec->name] = sec->mode == GIT_FILEMODE_LINK;
+          written.push_back(sec->name);
+        }
+      }
+      for (const auto& path : written) {
+        for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+          const std::string prefix = path.substr(0, slash);
+          bool link = false;
+          if (auto it = link_after.find(prefix); it != link_after.end()) {
+            link = it->second;
+          } else {
+            git_tree_entry* e = nullptr;
+            if (git_tree_entry_bypath(&e, pt, prefix.c_str()) == 0) {
+              link = git_tree_entry_filemode(e) == GIT_FILEMODE_LINK;
+              git_tree_entry_free(e);
+            }
+          }
+          if (link) {
+            fail.path = quote_path(path);
+            fail.reason = "affected file " + quote_path(path) + " is beyond a symbolic link (" + quote_path(prefix) + ")";
+            return std::nullopt;
+          }
+        }
+      }
+    }
+
     // git_apply_to_tree reads the whole pre-image into an index and the
     // result would be written back whole: on a kernel-sized tree that is
     // most of the cost. Apply on a small tree holding only the files the
     // patch touches, then splice the results into the full tree.
     std::set<std::string> paths;
+    std::vector<git_tree_update> post;
+    IndexPtr index;
     for (size_t i = 0; i < n; ++i) {
       const git_diff_delta* delta = git_diff_get_delta(d, i);
       if (delta->old_file.path) paths.insert(delta->old_file.path);
@@ -259,14 +494,15 @@ class Applier {
       pre.push_back(u);
     }
     git_oid mini_oid;
-    if (git_tree_create_updated(&mini_oid, repo_, empty_tree(), pre.size(), pre.data()) != 0) {
+    if (d && git_tree_create_updated(&mini_oid, repo_, empty_tree(), pre.size(), pre.data()) != 0) {
       fail.reason = "cannot prepare the pre-image: " + last_error();
       return std::nullopt;
     }
     git_tree* mt = nullptr;
-    git_tree_lookup(&mt, repo_, &mini_oid);
+    if (d) git_tree_lookup(&mt, repo_, &mini_oid);
     TreePtr mini(mt);
 
+    if (d) {
     Tracker track;
     git_apply_options ao = GIT_APPLY_OPTIONS_INIT;
     ao.delta_cb = on_delta;
@@ -275,13 +511,41 @@ class Applier {
     git_index* idx = nullptr;
     if (git_apply_to_tree(&idx, repo_, mt, d, &ao) != 0) {
       const std::string msg = last_error();
-      fail.path = track.path;
+      fail.path = quote_path(track.path);
       fail.hunk = track.hunk;
       fail.reason = classify_failure(msg, d, mt);
       return std::nullopt;
     }
-    IndexPtr index(idx);
-    std::vector<git_tree_update> post;
+    index.reset(idx);
+    // libgit2 deletes a file whose first lines match the hunk; git apply
+    // insists the hunks cover the whole file.
+    for (size_t i = 0; i < n; ++i) {
+      const git_diff_delta* delta = git_diff_get_delta(d, i);
+      if (delta->status != GIT_DELTA_DELETED || (delta->flags & GIT_DIFF_FLAG_BINARY) || !delta->old_file.path) continue;
+      git_patch* patch = nullptr;
+      if (git_patch_from_diff(&patch, d, i) != 0) continue;
+      Owned<git_patch, git_patch_free> owner(patch);
+      size_t covered = 0;
+      for (size_t h = 0; h < git_patch_num_hunks(patch); ++h) {
+        const git_diff_hunk* hunk = nullptr;
+        size_t lines = 0;
+        if (git_patch_get_hunk(&hunk, &lines, patch, h) == 0) covered += static_cast<size_t>(hunk->old_lines);
+      }
+      git_tree_entry* e = nullptr;
+      if (git_tree_entry_bypath(&e, pt, delta->old_file.path) != 0) continue;
+      Owned<git_tree_entry, git_tree_entry_free> entry(e);
+      git_blob* b = nullptr;
+      if (git_blob_lookup(&b, repo_, git_tree_entry_id(e)) != 0) continue;
+      BlobPtr blob(b);
+      std::string_view data(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
+      size_t lines = static_cast<size_t>(std::count(data.begin(), data.end(), '\n'));
+      if (!data.empty() && data.back() != '\n') ++lines;
+      if (lines != covered) {
+        fail.path = quote_path(delta->old_file.path);
+        fail.reason = "removal patch leaves file contents";
+        return std::nullopt;
+      }
+    }
     for (const auto& path : paths) {
       const git_index_entry* ie = git_index_get_bypath(idx, path.c_str(), 0);
       git_tree_update u{};
@@ -297,6 +561,42 @@ class Applier {
       }
       post.push_back(u);
     }
+    }  // d
+    // The empty files added or deleted without a hunk.
+    git_oid empty_blob;
+    if (!hunkless.empty() && git_blob_create_from_buffer(&empty_blob, repo_, "", 0) != 0) {
+      fail.reason = "cannot write a blob: " + last_error();
+      return std::nullopt;
+    }
+    for (const Section* sec : hunkless) {
+      fail.path = quote_path(sec->name);
+      git_tree_entry* e = nullptr;
+      const bool exists = git_tree_entry_bypath(&e, pt, sec->name.c_str()) == 0 || paths.count(sec->name);
+      Owned<git_tree_entry, git_tree_entry_free> owner(e);
+      git_tree_update u{};
+      u.path = sec->name.c_str();
+      if (sec->hunkless_new) {
+        if (exists) {
+          fail.reason = "file already exists";
+          return std::nullopt;
+        }
+        u.action = GIT_TREE_UPDATE_UPSERT;
+        u.id = empty_blob;
+        u.filemode = sec->mode == GIT_FILEMODE_BLOB_EXECUTABLE ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+      } else {
+        if (!e || git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+          fail.reason = "file missing";
+          return std::nullopt;
+        }
+        if (!git_oid_equal(git_tree_entry_id(e), &empty_blob)) {
+          fail.reason = "removal patch leaves file contents";
+          return std::nullopt;
+        }
+        u.action = GIT_TREE_UPDATE_REMOVE;
+      }
+      post.push_back(u);
+    }
+    fail.path.clear();
     git_oid tree_oid;
     if (git_tree_create_updated(&tree_oid, repo_, pt, post.size(), post.data()) != 0) {
       fail.reason = "cannot write tree: " + last_error();
@@ -408,16 +708,43 @@ class Applier {
 
 }  // namespace
 
+std::string quote_path(const std::string& path) {
+  bool plain = true;
+  for (unsigned char c : path)
+    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') plain = false;
+  if (plain) return path;
+  std::string out = "\"";
+  for (unsigned char c : path) {
+    switch (c) {
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          const char oct[] = {'\\', static_cast<char>('0' + (c >> 6)), static_cast<char>('0' + ((c >> 3) & 7)),
+                              static_cast<char>('0' + (c & 7)), 0};
+          out += oct;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
 std::string unsafe_path_reason(const std::string& path) {
   if (path.empty()) return "empty path";
-  if (path[0] == '/') return "absolute path " + path + " would escape the repository";
+  const std::string q = quote_path(path);
+  if (path[0] == '/') return "absolute path " + q + " would escape the repository";
   std::string comp;
   std::istringstream in(path);
   while (std::getline(in, comp, '/')) {
-    if (comp == "..") return "path " + path + " would escape the repository (..)";
+    if (comp == "..") return "path " + q + " would escape the repository (..)";
     std::string lower;
     for (char c : comp) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == ".git") return "path " + path + " is inside .git";
+    if (lower == ".git") return "path " + q + " is inside .git";
   }
   if (path.find('\0') != std::string::npos) return "path with a NUL byte";
   return {};
@@ -427,12 +754,48 @@ ApplyResult apply_patches(const std::string& repo_path, const std::vector<PatchI
                           const BaseHints& hints, const ApplyOptions& opts) {
   ensure_init();
   ApplyResult r;
-  git_repository* repo = nullptr;
-  if (git_repository_open_ext(&repo, repo_path.c_str(), 0, nullptr) != 0) {
-    r.error = repo_path + ": not a git repository: " + last_error();
-    return r;
+  r.objects = opts.objects;
+  if (!r.objects) {
+    r.objects = Scratch::open(repo_path, r.error);
+    if (!r.objects) return r;
   }
-  RepoPtr repo_owner(repo);
+  git_repository* repo = r.objects->repo();
+
+  // The branch is accepted (or refused) before anything is applied.
+  std::string ref;
+  if (opts.write_branch) {
+    ref = opts.branch.rfind("refs/", 0) == 0 ? opts.branch : "refs/heads/" + opts.branch;
+    int valid = 0;
+    if (ref.rfind("refs/heads/", 0) != 0 || git_reference_name_is_valid(&valid, ref.c_str()) != 0 || !valid) {
+      r.error = "--branch " + quote_path(opts.branch) + ": not a valid branch name";
+      return r;
+    }
+    const std::string shown = ref.substr(11);
+    git_reference* existing = nullptr;
+    if (git_reference_lookup(&existing, repo, ref.c_str()) == 0) {
+      RefPtr owner(existing);
+      if (git_branch_is_checked_out(existing) == 1) {
+        r.error = "branch " + shown + " is checked out; apply onto another branch";
+        return r;
+      }
+      if (!opts.force) {
+        r.error = "branch " + shown + " already exists (use --force to replace it)";
+        return r;
+      }
+    } else {
+      // HEAD may name a branch that has no commit yet.
+      git_reference* head = nullptr;
+      if (git_reference_lookup(&head, repo, "HEAD") == 0) {
+        RefPtr owner(head);
+        if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC && git_reference_symbolic_target(head) &&
+            ref == git_reference_symbolic_target(head)) {
+          r.error = "branch " + shown + " is checked out; apply onto another branch";
+          return r;
+        }
+      }
+    }
+  }
+
   Applier applier(repo);
   if (!applier.resolve_base(patches, hints, opts.max_base_search, r)) return r;
   // Refuse unsafe paths of any patch before anything is written.
@@ -446,14 +809,16 @@ ApplyResult apply_patches(const std::string& repo_path, const std::vector<PatchI
         if (line.rfind(pre, 0) == 0) path = line.substr(std::string(pre).size());
       if (line.rfind("--- /", 0) == 0 && line != "--- /dev/null") path = line.substr(4);
       if (line.rfind("+++ /", 0) == 0 && line != "+++ /dev/null") path = line.substr(4);
+      if (!path.empty() && path[0] == '"') {
+        size_t i = 0;
+        path = take_name(path, i, true);
+      }
       if (line.rfind("diff --git ", 0) == 0) {
-        // "diff --git a/x b/y": both names.
-        auto b = line.find(" b/");
-        if (line.compare(11, 2, "a/") != 0 || b == std::string::npos) path = line.substr(11);
-        else for (const auto& part : {line.substr(13, b - 13), line.substr(b + 3)}) {
+        auto [a, b] = git_names(line);
+        for (const auto& part : {a, b}) {
           std::string why = unsafe_path_reason(part);
           if (!why.empty()) {
-            r.failed = ApplyFailure{p.id, part, "", why};
+            r.failed = ApplyFailure{p.id, quote_path(part), "", why};
             return r;
           }
         }
@@ -461,7 +826,7 @@ ApplyResult apply_patches(const std::string& repo_path, const std::vector<PatchI
       if (!path.empty()) {
         std::string why = unsafe_path_reason(path);
         if (!why.empty()) {
-          r.failed = ApplyFailure{p.id, path, "", why};
+          r.failed = ApplyFailure{p.id, quote_path(path), "", why};
           return r;
         }
       }
@@ -474,6 +839,8 @@ ApplyResult apply_patches(const std::string& repo_path, const std::vector<PatchI
     ApplyFailure fail;
     auto c = applier.apply_one(p, tip, fail);
     if (!c) {
+      fail.hunk = escape_controls(fail.hunk);
+      fail.reason = escape_controls(fail.reason);
       r.failed = fail;
       break;
     }
@@ -482,14 +849,18 @@ ApplyResult apply_patches(const std::string& repo_path, const std::vector<PatchI
   }
   if (r.failed && !opts.partial) return r;
   if (r.applied.empty() || !opts.write_branch) return r;
-  const std::string ref = "refs/heads/" + opts.branch;
+  // Everything is accepted: the objects go into the repository, then the branch.
+  if (std::string why = r.objects->publish(); !why.empty()) {
+    r.error = repo_path + ": " + why;
+    return r;
+  }
   git_reference* out = nullptr;
-  if (git_reference_create(&out, repo, ref.c_str(), &tip, 1, "seam apply") != 0) {
-    r.error = "cannot write branch " + opts.branch + ": " + last_error();
+  if (git_reference_create(&out, repo, ref.c_str(), &tip, opts.force ? 1 : 0, "seam apply") != 0) {
+    r.error = "cannot write branch " + ref.substr(11) + ": " + last_error();
     return r;
   }
   RefPtr ref_owner(out);
-  r.branch = opts.branch;
+  r.branch = ref.substr(11);
   if (opts.checkout) {
     git_object* obj = nullptr;
     git_object_lookup(&obj, repo, &tip, GIT_OBJECT_COMMIT);
@@ -497,7 +868,7 @@ ApplyResult apply_patches(const std::string& repo_path, const std::vector<PatchI
     git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
     co.checkout_strategy = GIT_CHECKOUT_SAFE;
     if (git_checkout_tree(repo, obj, &co) != 0 || git_repository_set_head(repo, ref.c_str()) != 0)
-      r.error = "branch " + opts.branch + " written, but checkout failed: " + last_error();
+      r.error = "branch " + r.branch + " written, but checkout failed: " + last_error();
   }
   return r;
 }

@@ -1,5 +1,7 @@
 #include "git/objects.hpp"
 
+#include "git/scratch.hpp"
+
 #include <filesystem>
 #include <algorithm>
 #include <fstream>
@@ -50,7 +52,7 @@ ObjectReader::ObjectReader(const std::string& path) : path_(path) {
   if (git_repository_open_ext(&repo, path.c_str(),
                               GIT_REPOSITORY_OPEN_NO_SEARCH,
                               nullptr) == 0) {
-    repo_.reset(repo);
+    repo_.reset(repo, git_repository_free);
     return;
   }
   // No refs/ folder (or another oddity of a copied mirror): open the object
@@ -63,8 +65,11 @@ ObjectReader::ObjectReader(const std::string& path) : path_(path) {
   OdbPtr odb_owner(odb);
   if (git_repository_wrap_odb(&repo, odb) != 0)
     throw Error(path + ": cannot open repository: " + last_error());
-  repo_.reset(repo);
+  repo_.reset(repo, git_repository_free);
 }
+
+ObjectReader::ObjectReader(std::shared_ptr<Scratch> objects)
+    : path_(objects->path()), repo_(objects, objects->repo()) {}
 
 std::string ObjectReader::head() const {
   git_oid oid;

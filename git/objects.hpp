@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -13,12 +14,17 @@
 
 namespace seam::git {
 
+class Scratch;
+
 class ObjectReader {
  public:
   // Opens the repository at `path` (a bare repository or a .git folder).
   // Mirrors of public-inbox epochs often lack refs/; those are opened through
   // their object database and packed-refs. Throws Error naming the path.
   explicit ObjectReader(const std::string& path);
+  // Reads through an in-memory repository (an apply's result objects): its
+  // new commits and the repository's own objects. Shares ownership.
+  explicit ObjectReader(std::shared_ptr<Scratch> objects);
 
   // The commit HEAD points at, as 40 hex digits. Throws Error when none.
   std::string head() const;
@@ -79,7 +85,7 @@ class ObjectReader {
   TreePtr commit_tree(const std::string& commit_hex) const;
 
   std::string path_;
-  RepoPtr repo_;
+  std::shared_ptr<git_repository> repo_;
 };
 
 }  // namespace seam::git

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "git/handles.hpp"
+#include "git/scratch.hpp"
 
 namespace seam::git {
 
@@ -28,6 +29,17 @@ Side load(git_repository* repo, const std::string& id) {
     throw Error("commit " + id + ": " + last_error());
   CommitPtr commit(c);
   s.title = git_commit_summary(c) ? git_commit_summary(c) : "";
+  // As git range-diff: the author and the commit message are part of what
+  // is compared, indented so that they never count as diff lines.
+  const git_signature* author = git_commit_author(c);
+  s.patch = " ## Metadata ##\nAuthor: " + std::string(author && author->name ? author->name : "") + " <" +
+            (author && author->email ? author->email : "") + ">\n\n ## Commit message ##\n";
+  {
+    std::istringstream msg(git_commit_message(c) ? git_commit_message(c) : "");
+    std::string l;
+    while (std::getline(msg, l)) s.patch += l.empty() ? "\n" : "    " + l + "\n";
+    s.patch += "\n";
+  }
   git_tree *t = nullptr, *pt = nullptr;
   git_commit_tree(&t, c);
   TreePtr tree(t);
@@ -97,11 +109,15 @@ std::string interdiff(const Side& a, const Side& b) {
 
 std::vector<RangePair> range_diff(const std::string& repo_path, const std::vector<std::string>& old_commits,
                                   const std::vector<std::string>& new_commits) {
-  ensure_init();
-  git_repository* r = nullptr;
-  if (git_repository_open_ext(&r, repo_path.c_str(), 0, nullptr) != 0)
-    throw Error(repo_path + ": not a git repository: " + last_error());
-  RepoPtr repo(r);
+  std::string error;
+  auto objects = Scratch::open(repo_path, error);
+  if (!objects) throw Error(error);
+  return range_diff(objects, old_commits, new_commits);
+}
+
+std::vector<RangePair> range_diff(const std::shared_ptr<Scratch>& objects, const std::vector<std::string>& old_commits,
+                                  const std::vector<std::string>& new_commits) {
+  git_repository* r = objects->repo();
   std::vector<Side> olds, news;
   for (const auto& c : old_commits) olds.push_back(load(r, c));
   for (const auto& c : new_commits) news.push_back(load(r, c));

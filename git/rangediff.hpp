@@ -3,10 +3,13 @@
 // diffs, and patches only one side has.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace seam::git {
+
+class Scratch;
 
 struct RangePair {
   int old_pos = 0;          // 1-based position in the old version; 0: none
@@ -21,5 +24,13 @@ struct RangePair {
 // order. Throws Error when the repository or a commit cannot be read.
 std::vector<RangePair> range_diff(const std::string& repo_path, const std::vector<std::string>& old_commits,
                                   const std::vector<std::string>& new_commits);
+// The same, reading through an apply's in-memory objects (ApplyResult::objects),
+// where commits applied without a branch live.
+std::vector<RangePair> range_diff(const std::shared_ptr<Scratch>& objects, const std::vector<std::string>& old_commits,
+                                  const std::vector<std::string>& new_commits);
+
+// Two commits compare equal for range-diff when their patches and their
+// metadata (author, commit message) are the same: a patch whose message
+// changed (a trailer added) is '!', its interdiff shows the message lines.
 
 }  // namespace seam::git

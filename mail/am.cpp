@@ -2,8 +2,10 @@
 
 #include <set>
 
+#include "core/message.hpp"
+#include "mail/date.hpp"
+#include "mail/mailinfo.hpp"
 #include "mail/parse.hpp"
-#include "mail/subject.hpp"
 #include "mail/trailers.hpp"
 
 namespace seam::mail {
@@ -17,35 +19,88 @@ std::string lower(std::string s) {
 
 std::string trailer_line(const core::Trailer& t) { return t.name + ": " + t.value; }
 
-// The decoded body of a patch mail, with the carriage returns a mail client
-// or transport put at the end of every line removed, as `git mailinfo
-// --quoted-cr=strip` does. Only when the patch's own "diff --git" line ends
-// with one: git never writes a CR there, so a patch that changes CRLF files
-// keeps its CRs.
-std::string patch_body(std::string_view raw) {
-  std::string body = body_text(raw);
-  size_t at = body.rfind("diff --git ", 0) == 0 ? 0 : body.find("\ndiff --git ");
-  if (at == std::string::npos) return body;
-  size_t eol = body.find('\n', at + 1);
-  if (eol == std::string::npos || eol == 0 || body[eol - 1] != '\r') return body;
+// git stripspace without comment handling: trailing whitespace of every line
+// (a CR too) removed, runs of empty lines made one, none at the start or the
+// end, a newline at the end when anything is left.
+std::string stripspace(std::string_view in) {
   std::string out;
-  out.reserve(body.size());
-  for (size_t i = 0; i < body.size(); ++i)
-    if (!(body[i] == '\r' && i + 1 < body.size() && body[i + 1] == '\n')) out += body[i];
+  size_t empties = 0;
+  size_t i = 0;
+  while (i < in.size()) {
+    size_t nl = in.find('\n', i);
+    size_t end = nl == std::string_view::npos ? in.size() : nl;
+    std::string_view l = in.substr(i, end - i);
+    while (!l.empty() && std::isspace(static_cast<unsigned char>(l.back()))) l.remove_suffix(1);
+    i = end + 1;
+    if (l.empty()) {
+      ++empties;
+      continue;
+    }
+    if (!out.empty() && empties) out += '\n';
+    empties = 0;
+    out.append(l);
+    out += '\n';
+  }
   return out;
 }
 
-// Splits a decoded patch body into the commit message and the rest (the
-// "---" separator with diffstat and diff, or the diff itself).
-std::pair<std::string, std::string> split_body(const std::string& body) {
-  std::string_view msg = commit_message(body);
-  return {std::string(msg), body.substr(msg.size())};
+// What git am reads from one patch mail: `git mailsplit` (which drops the CR
+// of every CRLF line end unless --keep-cr) and `git mailinfo`. CRs that came
+// inside quoted-printable or base64 content stay, as git am keeps them: they
+// belong to a file with CRLF line ends. When the patch's own "diff --git"
+// line ends with one, the whole body was sent with CRLF line ends (a mail
+// client or gateway re-encoded it; git never writes a CR there): then every
+// CR before a LF is the transport's and goes (git mailinfo --quoted-cr=strip).
+struct AmParts {
+  std::string author_name, author_email, date, subject;
+  std::string body;   // the commit message below the subject line, as git am keeps it
+  std::string patch;  // from the patch break ("---" line, or the diff) to the end
+};
+
+AmParts split(std::string_view raw) {
+  std::string text;
+  text.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i)
+    if (!(raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n')) text += raw[i];
+  MailinfoOptions o;
+  o.quoted_cr = QuotedCr::nowarn;
+  MailinfoResult r = mailinfo(text, o);
+  AmParts a;
+  size_t i = 0;
+  while (i < r.info.size()) {
+    size_t nl = r.info.find('\n', i);
+    size_t end = nl == std::string::npos ? r.info.size() : nl;
+    std::string l = r.info.substr(i, end - i);
+    i = end + 1;
+    auto take = [&](const char* key, std::string& out) {
+      const std::string k = key;
+      if (l.rfind(k, 0) == 0 && out.empty()) out = l.substr(k.size());
+    };
+    take("Author: ", a.author_name);
+    take("Email: ", a.author_email);
+    take("Subject: ", a.subject);
+    take("Date: ", a.date);
+  }
+  a.patch = std::move(r.patch);
+  size_t at = a.patch.rfind("diff --git ", 0) == 0 ? 0 : a.patch.find("\ndiff --git ");
+  if (at != std::string::npos) {
+    size_t eol = a.patch.find('\n', at + 1);
+    if (eol != std::string::npos && eol > 0 && a.patch[eol - 1] == '\r') {
+      std::string out;
+      out.reserve(a.patch.size());
+      for (size_t k = 0; k < a.patch.size(); ++k)
+        if (!(a.patch[k] == '\r' && k + 1 < a.patch.size() && a.patch[k + 1] == '\n')) out += a.patch[k];
+      a.patch = std::move(out);
+    }
+  }
+  a.body = stripspace(r.msg);
+  return a;
 }
 
+// The body of the commit message with the trailers collected from review
+// after the patch's own, once each; ends with a newline.
 std::string with_trailers(std::string msg, const core::SeriesPatch& p, const AmOptions& opts) {
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ' || msg.back() == '\r')) msg.pop_back();
-  // The commit message already holds the patch's own trailers; add the ones
-  // collected from review after them, once each.
   std::set<std::string> present;
   for (const auto& t : commit_trailers(msg + "\n")) present.insert(lower(t.name + ": " + t.value));
   std::string added;
@@ -61,101 +116,173 @@ std::string with_trailers(std::string msg, const core::SeriesPatch& p, const AmO
   if (!added.empty()) {
     // Continue the trailer paragraph if there is one, else start one.
     const bool has_block = !commit_trailers(msg + "\n").empty();
-    msg += has_block ? "\n" : "\n\n";
+    if (!msg.empty()) msg += has_block ? "\n" : "\n\n";
     msg += added;
-  } else {
+  } else if (!msg.empty()) {
     msg += "\n";
   }
   return msg;
 }
 
-std::string header(std::string_view raw, const char* name) {
-  // The first occurrence of a header, unfolded (RFC 5322).
-  std::string want = lower(name) + ":";
-  size_t i = 0;
-  while (i < raw.size()) {
-    size_t nl = raw.find('\n', i);
-    size_t end = nl == std::string_view::npos ? raw.size() : nl;
-    std::string_view l = raw.substr(i, end - i);
-    if (l.empty() || l == "\r") break;
-    i = end + 1;
-    if (lower(std::string(l.substr(0, want.size()))) != want) continue;
-    std::string v(l.substr(want.size()));
-    while (i < raw.size() && (raw[i] == ' ' || raw[i] == '\t')) {
-      nl = raw.find('\n', i);
-      end = nl == std::string_view::npos ? raw.size() : nl;
-      v += " ";
-      v += raw.substr(i, end - i);
-      i = end + 1;
+// The diff of a patch file: from the first "diff --git" line to the end,
+// without the "-- " signature format-patch appends.
+std::string diff_of(const std::string& patch) {
+  size_t start = patch.rfind("diff --git ", 0) == 0 ? 0 : patch.find("\ndiff --git ");
+  if (start == std::string::npos) return {};
+  if (start > 0) ++start;
+  std::string diff = patch.substr(start);
+  size_t sig = diff.rfind("\n-- \n");
+  if (sig != std::string::npos && diff.size() - sig < 200) diff.resize(sig + 1);
+  return diff;
+}
+
+// A header value as RFC 2047 encoded words when it is not plain ASCII.
+std::string encode_header(const std::string& v) {
+  bool plain = true;
+  for (unsigned char c : v)
+    if (c >= 0x80 || c < 0x20) plain = false;
+  if (plain) return v;
+  static const char* b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  auto base64 = [](std::string_view s) {
+    std::string o;
+    for (size_t i = 0; i < s.size(); i += 3) {
+      unsigned n = static_cast<unsigned char>(s[i]) << 16;
+      if (i + 1 < s.size()) n |= static_cast<unsigned char>(s[i + 1]) << 8;
+      if (i + 2 < s.size()) n |= static_cast<unsigned char>(s[i + 2]);
+      o += b64[(n >> 18) & 63];
+      o += b64[(n >> 12) & 63];
+      o += i + 1 < s.size() ? b64[(n >> 6) & 63] : '=';
+      o += i + 2 < s.size() ? b64[n & 63] : '=';
     }
-    while (!v.empty() && (v.back() == '\r' || v.back() == ' ')) v.pop_back();
-    while (!v.empty() && v.front() == ' ') v.erase(0, 1);
-    return v;
+    return o;
+  };
+  // Words of at most 45 bytes, never cutting a UTF-8 sequence, folded.
+  std::string out;
+  size_t i = 0;
+  while (i < v.size()) {
+    size_t end = std::min(v.size(), i + 45);
+    while (end < v.size() && end > i + 1 && (static_cast<unsigned char>(v[end]) & 0xC0) == 0x80) --end;
+    if (!out.empty()) out += "\n ";
+    out += "=?UTF-8?B?" + base64(std::string_view(v).substr(i, end - i)) + "?=";
+    i = end;
   }
-  return {};
+  return out;
+}
+
+// A display name for a From: header: encoded words when not ASCII, a quoted
+// string when it holds address specials ("Last, First").
+std::string display_name(const std::string& name) {
+  std::string enc = encode_header(name);
+  if (enc != name || name.find_first_of("()<>@,;:\\\".[]") == std::string::npos) return enc;
+  std::string q = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') q += '\\';
+    q += c;
+  }
+  return q + "\"";
+}
+
+// Whether a body can go into an mbox as it is: plain git am (git mailsplit
+// without --mboxrd) would end the message at a line starting "From " that
+// looks like a From_ line, and drops the CR of every CRLF line end.
+bool needs_quoting(std::string_view body) {
+  if (body.find('\r') != std::string_view::npos) return true;
+  if (body.rfind("From ", 0) == 0 || body.find("\nFrom ") != std::string_view::npos) return true;
+  return false;
+}
+
+// Quoted-printable (RFC 2045) that git mailinfo decodes back to the same
+// bytes: CRs, control bytes, '=', 8-bit bytes, whitespace at a line end and
+// the F of a leading "From " are escaped; lines are cut at 76 with soft breaks.
+std::string quoted_printable(std::string_view body) {
+  static const char* hexd = "0123456789ABCDEF";
+  std::string out;
+  size_t i = 0;
+  while (i < body.size()) {
+    size_t nl = body.find('\n', i);
+    const bool has_nl = nl != std::string_view::npos;
+    std::string_view l = body.substr(i, (has_nl ? nl : body.size()) - i);
+    i = has_nl ? nl + 1 : body.size();
+    std::string col;  // the encoded line
+    std::vector<std::string> atoms;
+    for (size_t k = 0; k < l.size(); ++k) {
+      unsigned char c = static_cast<unsigned char>(l[k]);
+      const bool last = k + 1 == l.size();
+      const bool esc = c == '=' || c >= 0x7f || (c < 0x20 && c != '\t') || ((c == ' ' || c == '\t') && last) ||
+                       (k == 0 && c == 'F' && l.substr(0, 5) == "From ");
+      if (esc) atoms.push_back(std::string{'=', hexd[c >> 4], hexd[c & 15]});
+      else atoms.push_back(std::string(1, static_cast<char>(c)));
+    }
+    std::string line;
+    for (const auto& a : atoms) {
+      if (line.size() + a.size() > 75) {
+        out += line + "=\n";
+        line.clear();
+      }
+      line += a;
+    }
+    out += line;
+    if (has_nl) out += '\n';
+    else out += "=\n";
+  }
+  return out;
 }
 
 }  // namespace
 
 CommitParts commit_parts(std::string_view raw, const core::SeriesPatch& p, const AmOptions& opts) {
   CommitParts c;
-  std::string body = patch_body(raw);
-  auto [msg, rest] = split_body(body);
-  auto parsed = parse_message(raw);
-  std::string title = parsed.message ? parsed.message->facts.title : p.subject;
-  std::string text = with_trailers(msg, p, opts);
-  while (!text.empty() && (text.front() == '\n' || text.front() == ' ')) text.erase(0, 1);
-  c.message = title + "\n" + (text.empty() ? "" : "\n" + text);
-  if (parsed.message) {
-    c.author.value = parsed.message->from.name;
-    c.author.email = parsed.message->from.email;
+  AmParts a = split(raw);
+  std::string title = a.subject.empty() ? p.subject : a.subject;
+  std::string text = with_trailers(a.body, p, opts);
+  c.message = stripspace(title + "\n\n" + text);
+  c.author.value = a.author_name;
+  c.author.email = a.author_email;
+  core::Message m;
+  if (!a.date.empty()) decode_date(a.date, m);
+  if (m.date) {
+    c.date = *m.date;
+    c.tz_minutes = m.tz_minutes;
+  } else if (auto parsed = parse_message(raw); parsed.message) {
     c.date = parsed.message->date.value_or(0);
     c.tz_minutes = parsed.message->tz_minutes;
   }
-  // The diff starts at the first "diff --git" line ...
-  size_t start = rest.rfind("diff --git ", 0) == 0 ? 0 : rest.find("\ndiff --git ");
-  if (start == std::string::npos) return c;
-  if (start > 0) ++start;
-  std::string diff = rest.substr(start);
-  // ... and ends before the "-- " signature format-patch appends.
-  size_t sig = diff.rfind("\n-- \n");
-  if (sig != std::string::npos && diff.size() - sig < 200) diff.resize(sig + 1);
-  c.diff = std::move(diff);
+  c.diff = diff_of(a.patch);
   return c;
 }
 
 std::string am_commit_message(std::string_view raw, const core::SeriesPatch& p, const AmOptions& opts) {
-  return with_trailers(split_body(patch_body(raw)).first, p, opts);
+  return with_trailers(split(raw).body, p, opts);
 }
 
 std::string am_message(std::string_view raw, const core::SeriesPatch& p, int version, int total,
                        const AmOptions& opts) {
-  auto [msg, rest] = split_body(patch_body(raw));
-  auto parsed = parse_message(raw);
-  std::string title = parsed.message ? parsed.message->facts.title : p.subject;
+  AmParts a = split(raw);
+  std::string title = a.subject.empty() ? p.subject : a.subject;
   std::string tag = "PATCH";
   if (version > 1) tag += " v" + std::to_string(version);
   if (total > 1) tag += " " + std::to_string(p.index) + "/" + std::to_string(total);
+  // The author and date git am would take (an in-body From:/Date: of a patch
+  // sent on someone's behalf included) go into the header; the body starts
+  // with the message itself.
+  std::string from = a.author_email.empty() ? std::string()
+                     : a.author_name.empty() || a.author_name == a.author_email
+                         ? a.author_email
+                         : display_name(a.author_name) + " <" + a.author_email + ">";
+  std::string body = with_trailers(a.body, p, opts);
+  std::string patch = a.patch;
+  if (!patch.empty() && patch.rfind("---", 0) != 0) patch = "---\n" + patch;
+  body += patch;
+  if (!body.empty() && body.back() != '\n') body += '\n';
+  const bool qp = needs_quoting(body);
   std::string out = "From git@z Thu Jan  1 00:00:00 1970\n";
-  out += "Subject: [" + tag + "] " + title + "\n";
-  out += "From: " + header(raw, "From") + "\n";
-  out += "Date: " + header(raw, "Date") + "\n";
+  out += "Subject: " + encode_header("[" + tag + "] " + title) + "\n";
+  if (!from.empty()) out += "From: " + from + "\n";
+  if (!a.date.empty()) out += "Date: " + a.date + "\n";
   out += "Message-Id: <" + p.msgid + ">\n";
-  out += "MIME-Version: 1.0\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\n";
-  std::string body = with_trailers(msg, p, opts);
-  if (!rest.empty() && rest.front() != '\n') body += "\n";
-  body += rest;
-  // mboxrd: quote lines that would read as message separators.
-  size_t i = 0;
-  while (i < body.size()) {
-    size_t nl = body.find('\n', i);
-    size_t end = nl == std::string::npos ? body.size() : nl + 1;
-    std::string_view l(body.data() + i, end - i);
-    size_t gt = l.find_first_not_of('>');
-    if (gt != std::string_view::npos && l.compare(gt, 5, "From ") == 0) out += '>';
-    out.append(l);
-    i = end;
-  }
+  out += "MIME-Version: 1.0\nContent-Type: text/plain; charset=\"utf-8\"\n";
+  out += qp ? "Content-Transfer-Encoding: quoted-printable\n\n" : "Content-Transfer-Encoding: 8bit\n\n";
+  out += qp ? quoted_printable(body) : body;
   if (out.back() != '\n') out += '\n';
   out += '\n';
   return out;

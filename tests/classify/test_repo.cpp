@@ -46,7 +46,7 @@ TEST_SUITE("classify") {
     opts.write_branch = false;
     auto applied = git::apply_patches(r, {in}, {}, opts);
     REQUIRE(applied.applied.size() == 1);
-    git::ObjectReader reader(r);
+    git::ObjectReader reader(applied.objects);  // the commit lives in memory only
     const std::string commit = applied.applied[0].second;
     core::RepoView view{[&](const std::string& path) { return reader.read_path(commit, path); }, {}, nullptr};
     auto with = core::review_patch(files, rules, &view);

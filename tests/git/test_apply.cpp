@@ -46,12 +46,18 @@ std::string make_repo(const test::TempDir& tmp) {
          "printf 'script\\n' > run.sh && git add -A && git commit -qm base");
   sh(g + "printf 'int a(void) { return 2; }\\nint b(void) { return 3; }\\n' > drivers/a.c && "
          "printf '//! k\\npub fn f() {}\\npub fn g() {}\\n' > rust/kernel/k.rs && "
-         "git commit -qam 'rust: add g' -m 'Body of the first patch.'");
+         "git commit -qam 'rust: add g' -m 'Body of the first patch.' -m 'From now on there is a g.'");
   sh(g + "git mv drivers/a.c drivers/b.c && chmod +x run.sh && git rm -q gone.txt && "
          "printf 'new file\\n' > new.txt && git add -A && git commit -qm 'drivers: move, mode, delete, add'");
   sh(g + "head -c 3000 /dev/urandom > blob.bin && git add blob.bin && git commit -qm 'binary: add'");
   sh(g + "head -c 2000 /dev/urandom >> blob.bin && git commit -qam 'binary: change'");
-  sh(g + "git format-patch -q --binary --thread --cover-letter -o ../out HEAD~4 && "
+  // Sent by someone else on the author's behalf: format-patch --from puts the
+  // author in an in-body From:; the author date goes in-body too, under a
+  // later mail date.
+  sh(g + "git format-patch -q --binary --thread --cover-letter --from='Sam Sender <sam@example.org>' -o ../out "
+         "HEAD~4 && for f in ../out/0*.patch; do perl -0pi -e "
+         "'s/^Date: ([^\\n]*)\\n(.*?\\n\\n)(From: [^\\n]*\\n)/Date: Mon, 1 Jan 2024 00:00:00 +0000\\n$2$3Date: $1\\n/ms'"
+         " \"$f\"; done && "
          "cat ../out/*.patch | sed 's/[*][*][*] SUBJECT HERE [*][*][*]/round trip/' > ../series.mbox");
   return r;
 }
@@ -59,6 +65,7 @@ std::string make_repo(const test::TempDir& tmp) {
 struct Loaded {
   std::vector<git::PatchInput> patches;
   std::string base_commit;
+  std::string am_mbox;  // seam am's output for the version
 };
 
 Loaded load_series(core::Store& store, const std::string& mbox) {
@@ -76,6 +83,7 @@ Loaded load_series(core::Store& store, const std::string& mbox) {
     auto parts = mail::commit_parts(*raw.raw, p, {});
     l.patches.push_back({p.msgid, parts.diff, parts.message, parts.author.value, parts.author.email, parts.date,
                          parts.tz_minutes});
+    l.am_mbox += mail::am_message(*raw.raw, p, v.version, v.expected, {});
   }
   return l;
 }
@@ -113,6 +121,20 @@ TEST_SUITE("git/apply") {
       CHECK(sh("cd '" + repo + "' && git log -1 --format='%an <%ae> %ad%n%B' " + r.applied[k].second) ==
             sh("cd '" + repo + "' && git log -1 --format='%an <%ae> %ad%n%B' " + orig));
     }
+    // seam am's mbox, applied by plain git am, gives the same commits.
+    {
+      std::ofstream(tmp / "am.mbox", std::ios::binary) << l.am_mbox;
+      const std::string clone = (tmp / "am-clone").string();
+      sh("git clone -q '" + repo + "' '" + clone + "' && cd '" + clone + "' && git checkout -q -b am origin/master~4 && "
+         "git -c user.name=A -c user.email=a@example.org am -q '" + (tmp / "am.mbox").string() + "'");
+      for (int k = 0; k < 4; ++k) {
+        CAPTURE(k);
+        const std::string mine = "HEAD~" + std::to_string(3 - k);
+        const std::string orig = "origin/master~" + std::to_string(3 - k);
+        CHECK(sh("cd '" + clone + "' && git log -1 --format='%T %an <%ae> %ad%n%B' " + mine) ==
+              sh("cd '" + clone + "' && git log -1 --format='%T %an <%ae> %ad%n%B' " + orig));
+      }
+    }
     CHECK(slurp(std::filesystem::path(repo) / ".git/HEAD") == head_before);
     CHECK(slurp(std::filesystem::path(repo) / ".git/index") == index_before);
     CHECK(slurp(std::filesystem::path(repo) / "drivers/a.c") == file_before);
@@ -135,7 +157,7 @@ TEST_SUITE("git/apply") {
     CHECK(parts.diff.find('\r') == std::string::npos);
     CHECK(parts.message.find('\r') == std::string::npos);
     git::ApplyOptions opts;
-    opts.write_branch = false;
+    opts.branch = "seam/crlf";
     auto r = git::apply_patches(repo, {{"crlf", parts.diff, parts.message, "T", "t@x", 0, 0}},
                                 {sh("cd '" + repo + "' && git rev-parse master~3"), "", ""}, opts);
     REQUIRE_MESSAGE(!r.failed, (r.failed ? r.failed->path + ": " + r.failed->reason : std::string()));
