@@ -95,6 +95,10 @@ std::string inflate_body(std::string_view in, uint64_t cap, std::string& error) 
     zs.next_out = reinterpret_cast<Bytef*>(buf);
     zs.avail_out = sizeof buf;
     int rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
+      error = "truncated gzip data";
+      return {};
+    }
     if (rc != Z_OK && rc != Z_STREAM_END) {
       error = std::string("corrupt gzip data (") + (zs.msg ? zs.msg : "zlib error " + std::to_string(rc)) + ")";
       return {};

@@ -81,6 +81,15 @@ class PiServer {
     epoch_ = inbox_ / "git" / "0.git";
     REQUIRE_MESSAGE(std::filesystem::is_directory(epoch_), "public-inbox-init made no " << epoch_);
   }
+  // Not an inbox: a plain web server (tests/data/lore/static.psgi run by
+  // public-inbox-httpd) serving the files under site() as they are at
+  // /all/..., and 503 for everything under /down/.
+  struct StaticSite {};
+  explicit PiServer(StaticSite) : name_("all"), psgi_(data("lore/static.psgi")) {
+    std::filesystem::create_directories(site());
+  }
+  std::filesystem::path site() const { return dir_ / "site"; }
+
   ~PiServer() { stop(); }
   PiServer(const PiServer&) = delete;
   PiServer& operator=(const PiServer&) = delete;
@@ -145,8 +154,10 @@ class PiServer {
       ::setenv("LISTEN_PID", me.c_str(), 1);
       ::setenv("HOME", home.c_str(), 1);
       ::setenv("PI_CONFIG", config.c_str(), 1);
+      const std::string root = site().string(), psgi = psgi_.string();
+      ::setenv("SEAM_STATIC_ROOT", root.c_str(), 1);
       ::execlp("public-inbox-httpd", "public-inbox-httpd", "-W0", "-1", err.c_str(), "-2", err.c_str(),
-               static_cast<char*>(nullptr));
+               psgi.empty() ? static_cast<char*>(nullptr) : psgi.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
     ::setpgid(pid, pid);  // also from here, whichever runs first
@@ -220,6 +231,7 @@ class PiServer {
 
   TempDir dir_;
   std::string name_;
+  std::filesystem::path psgi_;  // set for a static site
   std::filesystem::path inbox_, epoch_;
   pid_t pid_ = -1;
   int port_ = 0;

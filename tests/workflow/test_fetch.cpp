@@ -10,6 +10,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "mail/lore.hpp"
 #include "tests/support.hpp"
 #include "tests/workflow/pi_server.hpp"
 
@@ -238,5 +239,83 @@ TEST_SUITE("workflow") {
     CHECK(r.err == "seam fetch: " + pi.root() + "/no-such-inbox/" + kCover +
                        "/t.mbox.gz: no such message on the server (HTTP 404)\n");
     CHECK(count_messages(tmp.path()) == 6);
+  }
+
+  TEST_CASE("fetch: answers that are not a thread are one error line naming the URL; a 503 is worth a fallback") {
+    SEAM_SKIP_UNLESS(seam::test::have_public_inbox(), "public-inbox is not installed");
+    PiServer site{PiServer::StaticSite{}};
+    auto put = [&](const std::string& msgid, const std::string& bytes, bool gzip) {
+      const fs::path dir = site.site() / "all" / msgid;
+      fs::create_directories(dir);
+      seam::test::write_file(dir / "t.mbox", bytes);
+      if (gzip) seam::test::shell("gzip -n -f '" + (dir / "t.mbox").string() + "' 2>&1");
+      else fs::rename(dir / "t.mbox", dir / "t.mbox.gz");
+    };
+    // A captive portal or a bot wall: HTML, not gzip.
+    put("portal@example.org", "<html><body>\n<p>Please enable JavaScript</p>\n</body></html>\n", false);
+    // gzip, but of something that is no mbox.
+    put("notmbox@example.org", "just some text\n", true);
+    // gzip cut short.
+    put("whole@example.org", seam::test::mbox_entry("whole@example.org"), true);
+    const fs::path gz = site.site() / "all" / "whole@example.org" / "t.mbox.gz";
+    const std::string bytes = seam::test::read_bytes(gz);
+    put("cut@example.org", bytes.substr(0, bytes.size() - 12), false);
+    site.start();
+    seam::test::TempDir tmp;
+
+    auto r = seam_in(tmp.path(), "fetch --lore " + site.base() + " portal@example.org");
+    CHECK(r.status == 1);
+    CHECK(r.err == "seam fetch: " + site.base() +
+                       "/portal@example.org/t.mbox.gz: the answer is not gzip-compressed mbox (it says: Please "
+                       "enable JavaScript)\n");
+    r = seam_in(tmp.path(), "fetch --lore " + site.base() + " notmbox@example.org");
+    CHECK(r.status == 1);
+    CHECK(r.err == "seam fetch: " + site.base() +
+                       "/notmbox@example.org/t.mbox.gz: the inflated answer is not an mbox (no \"From \" line at "
+                       "its start)\n");
+    r = seam_in(tmp.path(), "fetch --lore " + site.base() + " cut@example.org");
+    CHECK(r.status == 1);
+    CHECK(r.err == "seam fetch: " + site.base() + "/cut@example.org/t.mbox.gz: truncated gzip data\n");
+    CHECK(count_messages(tmp.path()) == 0);
+    r = seam_in(tmp.path(), "fetch --json --lore " + site.base() + " whole@example.org");
+    CHECK(r.status == 0);
+    CHECK(count_messages(tmp.path()) == 1);
+
+    // 503 from the first server: the fallback answers.
+    seam::test::write_file(tmp / ".gitconfig", "[seam]\n\tlore-url = " + site.root() + "/down/all\n\tlore-fallback = " +
+                                                   site.base() + "\n");
+    r = seam_in(tmp.path(), "fetch --json whole@example.org");
+    CHECK(r.status == 0);
+    CHECK(r.err == "seam fetch: " + site.root() +
+                       "/down/all/whole@example.org/t.mbox.gz: HTTP 503: Service Unavailable; asking the next server\n");
+    // A bad time-out in the configuration is named, key and value.
+    seam::test::append_file(tmp / ".gitconfig", "\tlore-connect-timeout = soon\n");
+    r = seam_in(tmp.path(), "fetch whole@example.org");
+    CHECK(r.status == 1);
+    CHECK(r.err == "seam fetch: git config seam.lore-connect-timeout = 'soon': not a number of seconds\n");
+  }
+
+  TEST_CASE("lore names: Message-IDs as typed, URLs of message pages, escaping, followed terms") {
+    using namespace seam::mail;
+    CHECK(normalize_msgid(" <a.b@example.org> ") == "a.b@example.org");
+    CHECK(normalize_msgid("id:a.b@example.org") == "a.b@example.org");
+    CHECK(normalize_msgid("<>").empty());
+    CHECK(thread_url("https://lore.kernel.org/all/", "x/y z%@example.org") ==
+          "https://lore.kernel.org/all/x%2Fy%20z%25@example.org/t.mbox.gz");
+    CHECK(thread_url("https://lore.kernel.org/all", "20250303-widget-v2-0-ada+tag@example.org") ==
+          "https://lore.kernel.org/all/20250303-widget-v2-0-ada+tag@example.org/t.mbox.gz");
+    CHECK(msgid_of_url("https://lore.kernel.org/rust-for-linux/x%2Fy@example.org/T/#u") == "x/y@example.org");
+    CHECK(msgid_of_url("https://lore.kernel.org/all/a@b/") == "a@b");
+    CHECK(msgid_of_url("https://lore.kernel.org/r/a@b") == "a@b");
+    CHECK(msgid_of_url("https://lore.kernel.org/all/a@b/t.mbox.gz") == "a@b");
+    CHECK(msgid_of_url("https://lore.kernel.org/").empty());
+    CHECK(is_url("https://x"));
+    CHECK(is_url("http://x"));
+    CHECK_FALSE(is_url("x@https://y"));
+    CHECK(followed_terms("dfn:rust/", std::nullopt) == "dfn:rust/");
+    CHECK(followed_terms("dfn:rust/ OR s:rust", int64_t{1741000000}) ==
+          "(dfn:rust/ OR s:rust) AND rt:" + std::to_string(1741000000 - kFollowOverlap) + "..");
+    CHECK(search_url("http://h/all", "dfn:rust/ AND rt:2.weeks.ago..", true) ==
+          "http://h/all/?q=dfn%3Arust%2F%20AND%20rt%3A2.weeks.ago..&x=m&t=1");
   }
 }
