@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/lore_flags.hpp"
+#include "cli/progress.hpp"
 #include "mail/lore.hpp"
 #include "reports/ingest.hpp"
 #include "reports/terminal.hpp"
@@ -130,6 +131,11 @@ Action add_fetch(CLI::App& app, Global& g) {
     };
     mail::IngestOptions opts;
     opts.max_inflate = lore.max_inflate;
+    Progress progress;  // storing a large search result
+    opts.progress = [&](const std::string& src, int64_t done, int64_t total) {
+      download.clear();
+      progress.update(src, done, total);
+    };
 
     std::vector<mail::SourceReport> reports;
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
@@ -168,6 +174,7 @@ Action add_fetch(CLI::App& app, Global& g) {
     if (a->follow.empty())
       for (const auto& w : a->what) reports.push_back(mail::fetch_thread_into(store, lore, w, opts));
     download.clear();
+    progress.clear();
 
     int64_t added = 0;
     bool fatal = false;

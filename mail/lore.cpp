@@ -167,8 +167,10 @@ Http request(const LoreOptions& opts, const std::string& url, bool post) {
   t.cap = opts.max_inflate + 4096;
   t.opts = &opts;
   t.url = &url;
-  const std::string agent =
-      opts.user_agent.empty() ? std::string("seam/") + SEAM_VERSION + " (+" + curl_version() + ")" : opts.user_agent;
+  const std::string agent = opts.user_agent.empty()
+                                ? std::string("seam/") + SEAM_VERSION + " (libcurl/" +
+                                      curl_version_info(CURLVERSION_NOW)->version + ")"
+                                : opts.user_agent;
   char errbuf[CURL_ERROR_SIZE] = {0};
   SlistPtr headers(curl_slist_append(nullptr, "Accept: application/gzip, application/mbox, */*"));
   CURL* e = c.get();

@@ -24,7 +24,7 @@ struct LoreOptions {
   long connect_timeout_s = 5;   // to open the connection
   long read_timeout_s = 30;     // without a single byte received
   uint64_t max_inflate = uint64_t{4} << 30;  // bytes the mbox may inflate to
-  std::string user_agent;       // "" = "seam/<version> (+libcurl)"
+  std::string user_agent;       // "" = "seam/<version> (libcurl/<version>)"
   // Called while downloading: (url, bytes so far, bytes expected or 0).
   std::function<void(const std::string& url, uint64_t done, uint64_t total)> progress;
   // Called when a server is left for the next one: "URL: why".
