@@ -106,6 +106,8 @@ Action add_review(CLI::App& app, Global& g) {
     bool can_fetch = !a->no_fetch;
     std::string fetch_what;  // what to ask lore for: the Message-ID or the URL given
     if (a->what == "-") {
+      if (::isatty(STDIN_FILENO) == 1)
+        std::cerr << "seam review: reading a message from standard input (pipe one in, or give a Message-ID)\n";
       std::string data(std::istreambuf_iterator<char>(std::cin), {});
       auto first = first_message(data);
       if (!first.message) {

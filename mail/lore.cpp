@@ -59,7 +59,7 @@ bool query_safe(unsigned char c) { return std::isalnum(c) || c == '-' || c == '.
 std::string unpercent(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() + 0 && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
       i += 2;
@@ -342,7 +342,9 @@ std::string normalize_msgid(const std::string& text) {
 bool is_url(const std::string& text) { return text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0; }
 
 std::string thread_url(const std::string& base, const std::string& msgid) {
-  return trim_slash(base) + "/" + percent(msgid, mid_safe) + "/t.mbox.gz";
+  // "." and ".." would be read as path steps, not as a Message-ID.
+  const std::string seg = msgid == "." ? "%2E" : msgid == ".." ? "%2E%2E" : percent(msgid, mid_safe);
+  return trim_slash(base) + "/" + seg + "/t.mbox.gz";
 }
 
 namespace {

@@ -304,6 +304,7 @@ TEST_SUITE("workflow") {
           "https://lore.kernel.org/all/x%2Fy%20z%25@example.org/t.mbox.gz");
     CHECK(thread_url("https://lore.kernel.org/all", "20250303-widget-v2-0-ada+tag@example.org") ==
           "https://lore.kernel.org/all/20250303-widget-v2-0-ada+tag@example.org/t.mbox.gz");
+    CHECK(thread_url("http://h/all", "..") == "http://h/all/%2E%2E/t.mbox.gz");
     CHECK(msgid_of_url("https://lore.kernel.org/rust-for-linux/x%2Fy@example.org/T/#u") == "x/y@example.org");
     CHECK(msgid_of_url("https://lore.kernel.org/all/a@b/") == "a@b");
     CHECK(msgid_of_url("https://lore.kernel.org/r/a@b") == "a@b");
