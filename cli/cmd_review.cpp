@@ -81,7 +81,7 @@ std::string missing_text(const core::SeriesVersion& v) {
 
 Action add_review(CLI::App& app, Global& g) {
   struct Args {
-    std::string what = "-", format, out, rules;
+    std::string what = "-", format, out, rules, repo;
     bool no_fetch = false;
     LoreFlags lore;
   };
@@ -96,6 +96,9 @@ Action add_review(CLI::App& app, Global& g) {
       ->check(CLI::IsMember({"md", "text", "json", "html"}));
   sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output");
   sub->add_option("--rules", a->rules, "Extra rules folder (*.scm), after the built-in and user ones");
+  sub->add_option("--repo", a->repo,
+                  "A repository where the series applies (read only), as for seam checklist: whole files are "
+                  "parsed and C changes that Rust uses are found");
   add_lore_flags(sub, a->lore);
 
   return [a, &g]() -> int {
@@ -194,9 +197,17 @@ Action add_review(CLI::App& app, Global& g) {
     c.author = place.series->author_name.empty() ? place.series->author_email : place.series->author_name;
     c.version = v.version;
     c.expected = v.expected;
+    std::unique_ptr<RepoReview> repo;
+    if (!a->repo.empty()) {
+      repo = RepoReview::open(a->repo, *inputs, {v.base_commit, v.prerequisites, ""}, "review");
+      if (!repo) return 1;
+    }
     for (size_t i = 0; i < v.patches.size(); ++i) {
       const auto& p = v.patches[i];
-      c.patches.push_back({p.index, p.msgid, p.subject, core::review_patch(core::parse_diff((*inputs)[i].diff), rules, nullptr)});
+      std::optional<core::RepoView> view;
+      if (repo) view = repo->view(i);
+      c.patches.push_back({p.index, p.msgid, p.subject,
+                           core::review_patch(core::parse_diff((*inputs)[i].diff), rules, view ? &*view : nullptr)});
     }
     std::string format = a->format;
     if (format.empty()) format = a->out.empty() && ::isatty(STDOUT_FILENO) ? "text" : "md";
