@@ -112,4 +112,32 @@ TEST_SUITE("workflow") {
     CHECK(r.err.find("seam review: v2 lacks patches 2, 3 of 3\n") != std::string::npos);
     CHECK(r.out.find("rust: widget: add the Widget type") != std::string::npos);
   }
+
+  TEST_CASE("review -: a real patch mail of the corpus, its thread served by public-inbox-httpd: the whole series") {
+    SEAM_SKIP_UNLESS(seam::test::have_public_inbox(), "public-inbox is not installed");
+    const fs::path thread = seam::test::shared("corpus/threads/pci-rust-request-irq-v6.mbox");
+    SEAM_SKIP_UNLESS(!thread.empty(), "no shared corpus");
+    PiServer pi;
+    pi.add_mbox(thread);
+    pi.start();
+    seam::test::TempDir tmp;
+    // Patch 3 of 6, as a mail client pipes it.
+    const std::string data = seam::test::read_bytes(thread);
+    fs::path mail;
+    for (const auto& e : seam::mail::split_mbox(data)) {
+      std::string m = seam::mail::extract_message(data, e, seam::mail::MboxFormat::mboxrd);
+      if (m.find("Subject: [PATCH v6 3/6]") != std::string::npos && m.find("\ndiff --git") != std::string::npos) {
+        mail = tmp / "patch.eml";
+        seam::test::write_file(mail, m);
+        break;
+      }
+    }
+    REQUIRE(!mail.empty());
+    auto r = review_in(tmp.path(), "review --format json --lore " + pi.base() + " -", mail);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["patches"].size() == 6);
+    for (size_t i = 0; i < 6; ++i) CHECK(j["patches"][i]["index"] == i + 1);
+  }
 }
