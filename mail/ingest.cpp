@@ -635,4 +635,21 @@ SourceReport ingest_stdin(core::Store& store, int fd, const IngestOptions& opts)
   return rep;
 }
 
+SourceReport ingest_buffer(core::Store& store, const std::string& name, const std::string& kind,
+                           std::string_view data, const IngestOptions& opts) {
+  SourceReport rep;
+  rep.source = name;
+  rep.kind = kind;
+  core::Source src = store.source(name, kind);
+  src.offset = 0;
+  // Like standard input: a buffer is read whole every time (duplicates are
+  // counted, not stored), so its cursor stays at the start.
+  auto reset = [&src] {
+    src.offset = 0;
+    src.prefix_hash.clear();
+  };
+  ingest_mbox_data(store, src, rep, opts, data, 0, true, reset);
+  return rep;
+}
+
 }  // namespace seam::mail

@@ -64,9 +64,11 @@ RawRead read_raw(core::Store& store, const std::string& msgid) {
               "; it changed since it was ingested (run `seam ingest " + m->source + "` again)";
   };
   try {
-    if (m->source_kind == "stdin" || m->source_kind == "pipe") {
+    if (m->source_kind == "stdin" || m->source_kind == "pipe" || m->source_kind == "lore") {
       r.raw = store.kept_raw(msgid);
-      if (!r.raw) r.error = "message <" + msgid + "> came from " + m->source + " and was not kept";
+      if (!r.raw)
+        r.error = "message <" + msgid + "> came from " + (m->source_kind == "stdin" ? std::string("standard input") : m->source) +
+                  " and was not kept";
     } else if (m->source_kind == "mbox" || m->source_kind == "mbox.gz") {
       const Where w = parse_locator(where);
       if (!w.ok) throw FileError("bad locator " + where);

@@ -15,6 +15,9 @@ $SUDO apt-get install -y -q --no-install-recommends \
 # clang-14 and its runtime (libFuzzer, ASan, UBSan) and llvm-symbolizer (package llvm)
 # are for the sanitizer build and the fuzz harnesses (scripts/sanitize.sh,
 # scripts/fuzz.sh).
+# The workflow tests (seam fetch, seam review) serve their fixture threads with
+# a real public-inbox-httpd (public-inbox-init, -index; Xapian for searches).
+$SUDO apt-get install -y -q --no-install-recommends public-inbox libsearch-xapian-perl
 # The tree-sitter grammar is fetched with `npm pack` at configure time. Machines
 # with a Node.js from elsewhere already have npm; Debian's npm would conflict.
 if ! command -v npm >/dev/null 2>&1; then
