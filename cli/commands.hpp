@@ -27,5 +27,6 @@ Action add_apply(CLI::App& app, Global& g);
 Action add_range_diff(CLI::App& app, Global& g);
 Action add_classify(CLI::App& app, Global& g);
 Action add_checklist(CLI::App& app, Global& g);
+Action add_check(CLI::App& app, Global& g);
 
 }  // namespace seam::cli

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   reg(add_classify);
   reg(add_checklist);
   reg(add_mailinfo);
+  reg(add_check);
 
   try {
     app.parse(argc, argv);
