@@ -5,11 +5,13 @@
 #include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 
 #include "cli/commands.hpp"
 #include "cli/series_input.hpp"
 #include "core/patch_review.hpp"
 #include "core/store.hpp"
+#include "mail/am.hpp"
 #include "mail/files.hpp"
 #include "mail/mbox.hpp"
 #include "mail/parse.hpp"
@@ -41,7 +43,7 @@ int body_line(std::string_view raw, const std::string& body) {
 
 Action add_check(CLI::App& app, Global& g) {
   struct Args {
-    std::string file = "-", format = "checkpatch", severity = "medium", rules;
+    std::string file = "-", format = "checkpatch", severity = "medium", rules, repo;
   };
   auto a = std::make_shared<Args>();
   auto* sub = app.add_subcommand(
@@ -57,6 +59,10 @@ Action add_check(CLI::App& app, Global& g) {
                   "Report findings of this severity and above: high (only ERRORs), medium (the default), low, info")
       ->check(CLI::IsMember({"high", "medium", "low", "info"}));
   sub->add_option("--rules", a->rules, "Extra rules folder (*.scm), after the built-in and user ones");
+  sub->add_option("--repo", a->repo,
+                  "A repository (read only) where the patches apply: whole files are parsed, so no SAFETY comment is "
+                  "out of sight, and C changes to what Rust uses are found. Patches that do not apply there (a patch "
+                  "of a series checked alone) are checked without it");
   return [a, &g]() -> int {
     std::string data;
     try {
@@ -72,6 +78,7 @@ Action add_check(CLI::App& app, Global& g) {
     const bool mbox = mail::looks_like_mbox(data);
     std::vector<mail::MboxEntry> entries = mbox ? mail::split_mbox(data) : std::vector<mail::MboxEntry>{{0, data.size()}};
     std::vector<reports::CheckedPatch> checked;
+    std::vector<std::string> raws;          // the mail of each checked patch
     std::vector<std::string> without_diff;  // message-ids of mails with no patch (a cover letter)
     for (const auto& e : entries) {
       std::string raw = mbox ? mail::extract_message(data, e, mail::MboxFormat::mboxrd) : data;
@@ -92,8 +99,38 @@ Action add_check(CLI::App& app, Global& g) {
       // message starts after its mbox separator line.
       if (int at = body_line(raw, c.patch_text); at >= 0)
         c.text_first_line = lines_before(data, e.offset) + (mbox ? 1 : 0) + at + 1;
-      c.review = core::review_patch(core::parse_diff(c.patch_text), rules, nullptr);
       checked.push_back(std::move(c));
+      raws.push_back(std::move(raw));
+    }
+
+    // With --repo, where the patches apply in memory: whole files. Where
+    // they do not, the patch text alone (what apply said is not shown: on
+    // standard error it would fail the patch in b4).
+    std::unique_ptr<RepoReview> repo;
+    if (!a->repo.empty() && !checked.empty()) {
+      std::vector<git::PatchInput> patches;
+      for (size_t i = 0; i < checked.size(); ++i) {
+        auto parts = mail::commit_parts(raws[i], core::SeriesPatch{}, {});
+        patches.push_back({checked[i].msgid, parts.diff, parts.message, parts.author.value, parts.author.email,
+                           parts.date, parts.tz_minutes});
+      }
+      std::ostringstream said;
+      {
+        struct Redirect {  // standard error into `said` while the patches are applied
+          std::streambuf* saved;
+          ~Redirect() { std::cerr.rdbuf(saved); }
+        } redirect{std::cerr.rdbuf(said.rdbuf())};
+        repo = RepoReview::open(a->repo, patches, {}, "check");
+      }
+      if (!repo && said.str().find(": --repo: ") != std::string::npos) {  // not a patch: the repository itself
+        std::cerr << said.str();
+        return 2;
+      }
+    }
+    for (size_t i = 0; i < checked.size(); ++i) {
+      std::optional<core::RepoView> view;
+      if (repo) view = repo->view(i);
+      checked[i].review = core::review_patch(core::parse_diff(checked[i].patch_text), rules, view ? &*view : nullptr);
     }
 
     // A cover letter (what b4.review-series-check-cmd pipes): the patches of

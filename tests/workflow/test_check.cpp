@@ -167,6 +167,54 @@ TEST_SUITE("workflow") {
     CHECK(details.find("rust/helpers/gauge.c:1:") != std::string::npos);                // patch 1
   }
 
+  TEST_CASE("seam check --repo: a SAFETY comment outside the hunk is seen in the repository") {
+    seam::test::TempDir tmp;
+    const auto top = git_top(tmp);
+    const std::string git = "cd " + q(top) +
+                            " && export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=Eli "
+                            "GIT_AUTHOR_EMAIL=eli@example.org GIT_COMMITTER_NAME=Eli "
+                            "GIT_COMMITTER_EMAIL=eli@example.org && ";
+    fs::create_directories(top / "rust/kernel");
+    seam::test::write_file(top / "rust/kernel/text.rs",
+                           "// SPDX-License-Identifier: GPL-2.0\n\n//! Text helpers.\n\n"
+                           "/// The bytes of `s`.\n"
+                           "pub fn bytes(s: &str) -> &[u8] {\n"
+                           "    // SAFETY: `s` is a valid `str`: its pointer is valid\n"
+                           "    // for reads of its length, the bytes are initialised,\n"
+                           "    // nothing mutates them while the borrow lives, and\n"
+                           "    // the length is at most isize::MAX, as every\n"
+                           "    // allocation's is.\n"
+                           "    unsafe { core::slice::from_raw_parts(s.as_ptr(), s.len()) }\n"
+                           "}\n");
+    seam::test::shell(git + "git add -A && git commit -qm base");
+    seam::test::shell(git + "sed -i 's/s.as_ptr(), s.len()/s.as_ptr().cast::<u8>(), s.len()/' rust/kernel/text.rs");
+    seam::test::shell(git + "git commit -qam 'rust: text: cast explicitly' && git format-patch -1 --stdout > " +
+                      q(tmp / "p.eml") + " && git reset -q --hard HEAD~1");
+    // The hunk shows the end of the comment, not its SAFETY: line.
+    auto alone = run_as_b4(top, "check", tmp / "p.eml", tmp.path());
+    REQUIRE(alone.warnings.size() >= 1);
+    CHECK(alone.out.find("rust/kernel/text.rs:12: unsafe block added or changed (its SAFETY comment, if any, is "
+                         "outside the patch's context)") != std::string::npos);
+    auto whole = run_as_b4(top, "check --repo .", tmp / "p.eml", tmp.path());
+    CHECK(whole.out.find("[unsafe-block]") == std::string::npos);
+    CHECK(whole.err.empty());
+    // A patch that does not apply there (a tree without its pre-image) is
+    // checked alone, quietly.
+    const auto other = tmp / "other";
+    fs::create_directories(other / "rust/kernel");
+    seam::test::shell("git init -q " + q(other));
+    seam::test::write_file(other / "rust/kernel/text.rs", "// SPDX-License-Identifier: GPL-2.0\n");
+    seam::test::shell("cd " + q(other) +
+                      " && git add -A && git -c user.name=Eli -c user.email=eli@example.org commit -qm other");
+    auto stale = run_as_b4(other, "check --repo .", tmp / "p.eml", tmp.path());
+    CHECK(stale.err.empty());
+    CHECK(stale.out == alone.out);
+    // A repository that is not one is an error.
+    auto bad = run_as_b4(top, "check --repo " + q(tmp / "nowhere"), tmp / "p.eml", tmp.path());
+    CHECK(bad.exit == 2);
+    CHECK(bad.err.find("nowhere") != std::string::npos);
+  }
+
   TEST_CASE("seam check: an mbox of patches, line numbers of the whole input; bad input") {
     seam::test::TempDir tmp;
     const auto mbox = seam::test::data("clients/gauge-series.mbox");
