@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
   reg(add_classify);
   reg(add_checklist);
   reg(add_mailinfo);
+  reg(add_fetch);
+  reg(add_review);
   reg(add_check);
 
   try {

@@ -138,6 +138,17 @@ CREATE TABLE IF NOT EXISTS source_files(
   prefix_hash TEXT NOT NULL DEFAULT ''   -- digest of the bytes before the offset
 );
 )sql",
+    // (lore) saved public-inbox queries of `seam fetch --follow`: what to ask
+    // and when it last ran, so that the next run asks only for what is newer.
+    R"sql(
+CREATE TABLE IF NOT EXISTS lore_queries(
+  name TEXT PRIMARY KEY,
+  query TEXT NOT NULL,
+  threads INTEGER NOT NULL DEFAULT 0,
+  base TEXT NOT NULL DEFAULT '',   -- '' = the configured seam.lore-url
+  last_run INTEGER                 -- unix seconds when the last good run started
+);
+)sql",
 };
 
 Store::Store(const std::string& path) : path_(path) {
@@ -388,6 +399,44 @@ std::optional<std::string> Store::kept_raw(std::string_view msgid) {
   st.bind(1, msgid);
   if (!st.step()) return std::nullopt;
   return st.text(0);
+}
+
+}  // namespace seam::core
+
+namespace seam::core {
+
+void Store::save_query(const SavedQuery& q) {
+  Statement st(db_.get(),
+               "INSERT INTO lore_queries(name, query, threads, base, last_run) VALUES(?1,?2,?3,?4,?5) "
+               "ON CONFLICT(name) DO UPDATE SET query=excluded.query, threads=excluded.threads, "
+               "base=excluded.base, last_run=excluded.last_run");
+  st.bind(1, q.name).bind(2, q.query).bind(3, int64_t{q.threads}).bind(4, q.base).bind(5, q.last_run);
+  st.run();
+}
+
+std::vector<Store::SavedQuery> Store::saved_queries(std::string_view name) {
+  Statement st(db_.get(),
+               "SELECT name, query, threads, base, last_run FROM lore_queries "
+               "WHERE coalesce(?1, '') = '' OR name = ?1 ORDER BY name");
+  st.bind(1, name);
+  std::vector<SavedQuery> out;
+  while (st.step()) {
+    SavedQuery q;
+    q.name = st.text(0);
+    q.query = st.text(1);
+    q.threads = st.int64(2) != 0;
+    q.base = st.text(3);
+    if (!st.is_null(4)) q.last_run = st.int64(4);
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+bool Store::forget_query(std::string_view name) {
+  Statement st(db_.get(), "DELETE FROM lore_queries WHERE name=?1");
+  st.bind(1, name);
+  st.run();
+  return sqlite3_changes(db_.get()) > 0;
 }
 
 }  // namespace seam::core

@@ -98,6 +98,21 @@ class Store {
   // belongs to, or of the series with that id.
   std::optional<std::string> series_of(std::string_view msgid_or_id);
 
+  // --- saved lore queries (`seam fetch --follow`) ---
+  struct SavedQuery {
+    std::string name;                // chosen by the user, unique
+    std::string query;               // public-inbox search terms
+    bool threads = false;            // whole threads of the matches
+    std::string base;                // inbox URL; "" = the configured one
+    std::optional<int64_t> last_run;  // unix seconds the last good run started
+  };
+  // Creates or replaces the query of that name.
+  void save_query(const SavedQuery& q);
+  // The saved query named `name`, or all of them (by name) when it is "".
+  std::vector<SavedQuery> saved_queries(std::string_view name = {});
+  // Deletes it; false when there was none of that name.
+  bool forget_query(std::string_view name);
+
  private:
   void migrate();
   Message read_row(Statement& st);

@@ -32,3 +32,28 @@ std::optional<std::string> user_identity(const std::string& repo_path) {
 }
 
 }  // namespace seam::git
+
+namespace seam::git {
+
+std::vector<std::string> config_values(const std::string& name, const std::string& repo_path) {
+  ensure_init();
+  std::vector<std::string> out;
+  git_config* cfg = nullptr;
+  if (!repo_path.empty()) {
+    git_repository* r = nullptr;
+    if (git_repository_open_ext(&r, repo_path.c_str(), 0, nullptr) == 0) {
+      RepoPtr repo(r);
+      if (git_repository_config_snapshot(&cfg, r) != 0) cfg = nullptr;
+    }
+  }
+  if (!cfg && git_config_open_default(&cfg) != 0) return out;
+  ConfigPtr owner(cfg);
+  git_config_iterator* it = nullptr;
+  if (git_config_multivar_iterator_new(&it, cfg, name.c_str(), nullptr) != 0) return out;
+  Owned<git_config_iterator, git_config_iterator_free> it_owner(it);
+  git_config_entry* e = nullptr;
+  while (git_config_next(&e, it) == 0) out.emplace_back(e->value ? e->value : "");
+  return out;
+}
+
+}  // namespace seam::git

@@ -431,4 +431,18 @@ SourceReport ingest_stdin(core::Store& store, std::string data, const IngestOpti
   return rep;
 }
 
+SourceReport ingest_buffer(core::Store& store, const std::string& name, const std::string& kind,
+                           std::string_view data, const IngestOptions& opts) {
+  SourceReport rep;
+  rep.source = name;
+  rep.kind = kind;
+  core::Source src = store.source(name, kind);
+  src.offset = 0;
+  ingest_mbox_data(store, src, rep, opts, data, 0, true);
+  src.offset = 0;
+  src.prefix_hash.clear();
+  store.save_source(src);
+  return rep;
+}
+
 }  // namespace seam::mail

@@ -49,4 +49,12 @@ std::vector<SourceReport> ingest(core::Store& store, const std::string& source,
 // Ingests `data` read from standard input: one message, or an mbox.
 SourceReport ingest_stdin(core::Store& store, std::string data, const IngestOptions& opts);
 
+// Ingests `data` held in memory (one message or an mboxrd, as a lore
+// t.mbox.gz inflates to) as the source `name` of kind `kind` (a lore URL and
+// "lore"). Like standard input, every message keeps its raw text, since the
+// source cannot be re-read offline; a message already stored counts as a
+// duplicate, so fetching the same thread again adds only what is new.
+SourceReport ingest_buffer(core::Store& store, const std::string& name, const std::string& kind,
+                           std::string_view data, const IngestOptions& opts);
+
 }  // namespace seam::mail

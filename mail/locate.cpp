@@ -18,9 +18,11 @@ RawRead read_raw(core::Store& store, const std::string& msgid) {
   const std::string& where = m->message.where;
   const std::string place = m->source + " (" + where + ")";
   try {
-    if (m->source_kind == "stdin") {
+    if (m->source_kind == "stdin" || m->source_kind == "lore") {
       r.raw = store.kept_raw(msgid);
-      if (!r.raw) r.error = "message <" + msgid + "> came from standard input and was not kept";
+      if (!r.raw)
+        r.error = "message <" + msgid + "> came from " + (m->source_kind == "lore" ? m->source : "standard input") +
+                  " and was not kept";
     } else if (m->source_kind == "mbox" || m->source_kind == "mbox.gz") {
       auto plus = where.find('+');
       if (plus == std::string::npos) throw FileError("bad locator " + where);

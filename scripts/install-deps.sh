@@ -11,6 +11,9 @@ $SUDO apt-get install -y -q --no-install-recommends \
   libgmime-3.0-dev libgit2-dev libcmark-dev libsqlite3-dev doctest-dev \
   libtree-sitter-dev nlohmann-json3-dev libcli11-dev zlib1g-dev \
   libcurl4-openssl-dev
+# The workflow tests (seam fetch, seam review) serve their fixture threads with
+# a real public-inbox-httpd (public-inbox-init, -index; Xapian for searches).
+$SUDO apt-get install -y -q --no-install-recommends public-inbox libsearch-xapian-perl
 # The mail client integrations are tested with the real clients, in tmux.
 $SUDO apt-get install -y -q --no-install-recommends tmux neomutt aerc less
 # The tree-sitter grammar is fetched with `npm pack` at configure time. Machines
