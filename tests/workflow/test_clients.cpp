@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "tests/support.hpp"
+#include "tests/workflow/pi_server.hpp"
 
 namespace fs = std::filesystem;
 
@@ -89,10 +91,22 @@ struct Home {
                     maildir / "cur" / ("1764579600." + std::to_string(++n) + ".seam-test:2,S"));
   }
 
+  // Writes ~/.gitconfig: seam's lore (the test server) and seam.repo.
+  void git_config(const std::string& lore, const fs::path& repo = {}) const {
+    std::string c = "[seam]\n\tlore-url = " + lore + "\n";
+    if (!repo.empty()) c += "\trepo = " + repo.string() + "\n";
+    seam::test::write_file(tmp / ".gitconfig", c);
+  }
+
+  // seam run in this home (its store), standard output.
+  std::string run_seam(const std::string& args) const {
+    return seam::test::shell(env("'" SEAM_BINARY "' " + args));
+  }
+
   // `command` with the environment of this home.
   std::string env(const std::string& command) const {
     const std::string bin = fs::path(SEAM_BINARY).parent_path().string();
-    return "env HOME=" + q(tmp.path()) + " XDG_CONFIG_HOME=" + q(tmp / ".config") + " XDG_DATA_HOME=" +
+    return "env HOME=" + q(tmp.path()) + " GIT_CONFIG_GLOBAL=" + q(tmp / ".gitconfig") + " XDG_CONFIG_HOME=" + q(tmp / ".config") + " XDG_DATA_HOME=" +
            q(tmp / ".local/share") + " SEAM_DB=" + q(tmp / "seam.db") + " PATH=" + q(bin) +
            ":\"$PATH\" PAGER=less LESS= LESSHISTFILE=- NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1 " + command;
   }
@@ -121,6 +135,31 @@ void start_aerc(Tmux& t, const Home& h) {
   seam::test::write_file(conf / "binds.conf", seam::test::read_bytes("/usr/share/aerc/binds.conf") + "\n" +
                                                   seam::test::read_bytes(SEAM_SOURCE_DIR "/plugins/aerc/binds.conf"));
   t.start(h.env("aerc"));
+}
+
+// The whole gauge series on a public-inbox server of the test's own.
+seam::test::PiServer& gauge_server() {
+  static seam::test::PiServer* s = [] {
+    static seam::test::PiServer server("gauge");
+    server.add_mbox(seam::test::data("clients/gauge-series.mbox"));
+    server.start();
+    return &server;
+  }();
+  return *s;
+}
+
+// The tree the gauge series applies to (its base), a git repository.
+fs::path gauge_tree(const seam::test::TempDir& tmp) {
+  const auto tree = tmp / "linux";
+  fs::create_directories(tree / "rust/bindings");
+  fs::create_directories(tree / "samples/rust");
+  seam::test::write_file(tree / "rust/bindings/bindings_helper.h",
+                         "#include <linux/errname.h>\n#include <linux/ethtool.h>\n#include <linux/fdtable.h>\n");
+  seam::test::write_file(tree / "samples/rust/lib.rs", "// SPDX-License-Identifier: GPL-2.0\n\n//! Rust sample drivers.\n");
+  seam::test::shell("cd " + q(tree) +
+                    " && git init -q && git add -A && git -c user.name=Base -c user.email=base@example.org commit -qm "
+                    "base");
+  return tree;
 }
 
 }  // namespace
@@ -176,5 +215,86 @@ TEST_SUITE("workflow") {
         t.type_until(",c", "ERROR: rust/kernel/text.rs:17: unsafe block added or changed (no SAFETY comment)"),
         t.screen());
     CHECK_MESSAGE(t.wait_for("Process complete"), t.screen());
+  }
+
+  TEST_CASE("neomutt: ,r on one patch shows the checklist of the whole series, fetched from public-inbox") {
+    SEAM_SKIP_UNLESS(have("tmux") && have("neomutt") && have("less") && seam::test::have_public_inbox(),
+                     "tmux, neomutt, less or public-inbox is not installed");
+    auto& pi = gauge_server();
+    Home h({"gauge-2.eml"});  // patch 2 of 3: the cover letter, patches 1 and 3 are only on the server
+    h.git_config(pi.base());
+    Tmux t(h.tmp.path());
+    start_neomutt(t, h);
+    REQUIRE_MESSAGE(t.wait_for("rust: gauge: add a gauge abstraction"), t.screen());
+
+    t.type(",r");
+    // The checklist in less: the series' title (its cover letter's) and the
+    // patches that were not in the Maildir.
+    REQUIRE_MESSAGE(t.wait_for("rust: add a gauge abstraction"), t.screen());
+    CHECK_MESSAGE(t.wait_for("3/3 patches"), t.screen());
+    t.type("/rust: helpers: add gauge helpers");
+    t.press("Enter");
+    REQUIRE_MESSAGE(t.wait_for("rust: helpers: add gauge helpers"), t.screen());
+    t.type("/samples: rust: read a gauge");
+    t.press("Enter");
+    REQUIRE_MESSAGE(t.wait_for("samples: rust: read a gauge"), t.screen());
+    t.type("q");
+    REQUIRE_MESSAGE(t.wait_for("NeoMutt: "), t.screen());
+    CHECK(t.screen().find("Press any key") == std::string::npos);
+    // Everything is in the store now: the series is whole.
+    auto series = nlohmann::json::parse(h.run_seam("series --json"));
+    REQUIRE(series.size() == 1);
+    CHECK(series[0]["versions"][0]["received"] == 3);
+  }
+
+  TEST_CASE("neomutt: ,f fetches the thread, ,a applies the series to the tree of seam.repo") {
+    SEAM_SKIP_UNLESS(have("tmux") && have("neomutt") && have("less") && seam::test::have_public_inbox(),
+                     "tmux, neomutt, less or public-inbox is not installed");
+    auto& pi = gauge_server();
+    Home h({"gauge-2.eml"});
+    const auto tree = gauge_tree(h.tmp);
+    h.git_config(pi.base(), tree);
+    Tmux t(h.tmp.path());
+    start_neomutt(t, h);
+    REQUIRE_MESSAGE(t.wait_for("rust: gauge: add a gauge abstraction"), t.screen());
+
+    t.type(",f");
+    // No screen to read: the store is the witness (polled, the macro runs on its own).
+    bool whole = false;
+    for (int i = 0; i < 300 && !whole; ++i) {
+      whole = h.run_seam("list --json").find("20251201-gauge-v1-3-cleo@example.org") != std::string::npos;
+      if (!whole) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK_MESSAGE(whole, t.screen());
+    CHECK(t.screen().find("Press any key") == std::string::npos);
+
+    t.type(",a");
+    REQUIRE_MESSAGE(t.wait_for("branch seam/"), t.screen());  // apply's report, in less
+    t.type("q");
+    REQUIRE_MESSAGE(t.wait_for("NeoMutt: "), t.screen());
+    std::string branch = seam::test::shell("git -C " + q(tree) + " for-each-ref --format='%(refname)' refs/heads/seam/");
+    while (!branch.empty() && branch.back() == '\n') branch.pop_back();
+    REQUIRE(!branch.empty());
+    const auto files = seam::test::shell("git -C " + q(tree) + " ls-tree -r --name-only " + branch);
+    CHECK(files.find("rust/kernel/gauge.rs") != std::string::npos);
+    CHECK(files.find("samples/rust/rust_gauge.rs") != std::string::npos);
+  }
+
+  TEST_CASE("aerc: ,r on one patch shows the checklist of the whole series, fetched from public-inbox") {
+    SEAM_SKIP_UNLESS(have("tmux") && have("aerc") && have("less") && seam::test::have_public_inbox(),
+                     "tmux, aerc, less or public-inbox is not installed");
+    auto& pi = gauge_server();
+    Home h({"gauge-2.eml"});
+    h.git_config(pi.base());
+    Tmux t(h.tmp.path());
+    start_aerc(t, h);
+    REQUIRE_MESSAGE(t.wait_for("rust: gauge: add a gauge abstraction"), t.screen());
+    REQUIRE_MESSAGE(t.type_until(",r", "rust: add a gauge abstraction"), t.screen());
+    t.type("/samples: rust: read a gauge");
+    t.press("Enter");
+    REQUIRE_MESSAGE(t.wait_for("samples: rust: read a gauge"), t.screen());
+    auto series = nlohmann::json::parse(h.run_seam("series --json"));
+    REQUIRE(series.size() == 1);
+    CHECK(series[0]["versions"][0]["received"] == 3);
   }
 }
