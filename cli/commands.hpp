@@ -29,5 +29,6 @@ Action add_classify(CLI::App& app, Global& g);
 Action add_checklist(CLI::App& app, Global& g);
 Action add_fetch(CLI::App& app, Global& g);
 Action add_review(CLI::App& app, Global& g);
+Action add_check(CLI::App& app, Global& g);
 
 }  // namespace seam::cli

@@ -18,6 +18,8 @@ $SUDO apt-get install -y -q --no-install-recommends \
 # The workflow tests (seam fetch, seam review) serve their fixture threads with
 # a real public-inbox-httpd (public-inbox-init, -index; Xapian for searches).
 $SUDO apt-get install -y -q --no-install-recommends public-inbox libsearch-xapian-perl
+# The mail client integrations are tested with the real clients, in tmux.
+$SUDO apt-get install -y -q --no-install-recommends tmux neomutt aerc less
 # The tree-sitter grammar is fetched with `npm pack` at configure time. Machines
 # with a Node.js from elsewhere already have npm; Debian's npm would conflict.
 if ! command -v npm >/dev/null 2>&1; then
