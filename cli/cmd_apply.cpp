@@ -5,6 +5,7 @@
 #include "cli/series_input.hpp"
 #include "core/store.hpp"
 #include "git/apply.hpp"
+#include "reports/escape.hpp"
 #include "reports/ingest.hpp"
 #include "reports/terminal.hpp"
 
@@ -82,15 +83,16 @@ Action add_apply(CLI::App& app, Global& g) {
     } else {
       const bool color = reports::use_color(stdout);
       if (!r.base.empty()) std::cout << "base " << r.base.substr(0, 12) << " (" << r.base_reason << ")\n";
-      for (const auto& [m, c] : r.applied) std::cout << reports::paint("applied ", reports::kGreen, color) << c.substr(0, 12) << "  <" << m << ">\n";
+      for (const auto& [m, c] : r.applied) std::cout << reports::paint("applied ", reports::kGreen, color) << c.substr(0, 12) << "  <" << reports::printable(m) << ">\n";
       if (r.failed)
-        std::cout << reports::paint("failed  ", reports::kRed, color) << "<" << r.failed->id << ">: "
-                  << (r.failed->path.empty() ? "" : r.failed->path + ": ")
-                  << (r.failed->hunk.empty() ? "" : r.failed->hunk + ": ") << r.failed->reason << "\n";
-      if (!r.branch.empty()) std::cout << "branch " << r.branch << (a->checkout ? " (checked out)" : "") << "\n";
+        std::cout << reports::paint("failed  ", reports::kRed, color) << "<" << reports::printable(r.failed->id) << ">: "
+                  << (r.failed->path.empty() ? "" : reports::printable(r.failed->path) + ": ")
+                  << (r.failed->hunk.empty() ? "" : reports::printable(r.failed->hunk) + ": ")
+                  << reports::printable(r.failed->reason) << "\n";
+      if (!r.branch.empty()) std::cout << "branch " << reports::printable(r.branch) << (a->checkout ? " (checked out)" : "") << "\n";
       else if (r.failed) std::cout << "no branch written (use --partial to keep the patches that applied)\n";
     }
-    if (!r.error.empty()) std::cerr << "seam apply: " << r.error << "\n";
+    if (!r.error.empty()) std::cerr << "seam apply: " << reports::printable(r.error) << "\n";
     return r.error.empty() && !r.failed ? 0 : 1;
   };
 }

@@ -5,6 +5,7 @@
 #include "cli/series_input.hpp"
 #include "git/objects.hpp"
 #include "git/rangediff.hpp"
+#include "reports/escape.hpp"
 #include "reports/ingest.hpp"
 #include "reports/terminal.hpp"
 
@@ -46,7 +47,8 @@ Action add_range_diff(CLI::App& app, Global& g) {
       objects = r.objects;
       if (!r.error.empty() || r.failed) {
         std::cerr << "seam range-diff: v" << v->version << " does not apply: "
-                  << (!r.error.empty() ? r.error : "<" + r.failed->id + ">: " + r.failed->path + ": " + r.failed->reason)
+                  << reports::printable(!r.error.empty() ? r.error
+                                                       : "<" + r.failed->id + ">: " + r.failed->path + ": " + r.failed->reason)
                   << "\n";
         return 1;
       }
@@ -81,7 +83,7 @@ Action add_range_diff(CLI::App& app, Global& g) {
                         : p.status == '<' ? reports::kRed : reports::kGreen;
       std::cout << reports::paint(pos(p.old_pos, p.old_commit) + " " + p.status + " " + pos(p.new_pos, p.new_commit),
                                   col, color)
-                << " " << p.title << "\n";
+                << " " << reports::printable(p.title) << "\n";
       if (!p.interdiff.empty()) {
         std::string line;
         for (char c : p.interdiff) {
@@ -91,7 +93,7 @@ Action add_range_diff(CLI::App& app, Global& g) {
           }
           const char* lc = !line.empty() && line[0] == '+' ? reports::kGreen
                            : !line.empty() && line[0] == '-' ? reports::kRed : reports::kDim;
-          std::cout << "    " << reports::paint(line, lc, color) << "\n";
+          std::cout << "    " << reports::paint(reports::printable(line), lc, color) << "\n";
           line.clear();
         }
       }
