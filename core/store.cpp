@@ -138,6 +138,12 @@ CREATE TABLE IF NOT EXISTS source_files(
   prefix_hash TEXT NOT NULL DEFAULT ''   -- digest of the bytes before the offset
 );
 )sql",
+    // 4: a collected trailer given in reply to the cover letter (copied to
+    // every patch), so `am --no-cover-trailers` can leave it out and output
+    // can say it was applied.
+    R"sql(
+ALTER TABLE series_trailers ADD COLUMN via_cover INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 Store::Store(const std::string& path) : path_(path) {

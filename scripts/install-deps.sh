@@ -11,6 +11,8 @@ $SUDO apt-get install -y -q --no-install-recommends \
   libgmime-3.0-dev libgit2-dev libcmark-dev libsqlite3-dev doctest-dev \
   libtree-sitter-dev nlohmann-json3-dev libcli11-dev zlib1g-dev \
   libcurl4-openssl-dev
+# b4: the peer the series tests compare trailer collection with (b4 am -t).
+$SUDO apt-get install -y -q --no-install-recommends b4
 # The tree-sitter grammar is fetched with `npm pack` at configure time. Machines
 # with a Node.js from elsewhere already have npm; Debian's npm would conflict.
 if ! command -v npm >/dev/null 2>&1; then
