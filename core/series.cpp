@@ -229,6 +229,13 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
     const auto& m = msgs[i];
     at[i] = {is_submission(m), m.version, m.index, m.total};
   }
+  // "[PATCH 1/2] …" without a diff, in reply to something, giving trailers:
+  // a review whose writer dropped the "Re:" (b4 reads it so too).
+  for (size_t i = 0; i < n; ++i) {
+    const auto& m = msgs[i];
+    if (at[i].sub && !m.pull && !m.has_diff && m.index > 0 && ix.parent[i] >= 0 && !m.followup_trailers.empty())
+      at[i].sub = false;
+  }
   std::vector<int> depth(n, 0);
   for (size_t i = 0; i < n; ++i) {
     int d = 0;

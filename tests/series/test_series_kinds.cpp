@@ -116,6 +116,27 @@ TEST_SUITE("series/kinds") {
     }
   }
 
+  TEST_CASE("a cover letter without any tag; a version given only on a cover without 0/N; a review without Re:") {
+    auto l = load("cover-bare.mbox");
+    REQUIRE(l->all.size() == 2);
+    const auto* h = of(*l, "bare-2@example.org");
+    REQUIRE(h);
+    CHECK(h->title == "hinge: make it quieter");
+    REQUIRE(h->versions.size() == 1);
+    REQUIRE(h->versions[0].cover);
+    CHECK(*h->versions[0].cover == "bare-0@example.org");
+    CHECK(msgids(h->versions[0]) == std::vector<std::string>{"bare-1@example.org", "bare-2@example.org"});
+    const auto* l3 = of(*l, "v3c-0@example.org");
+    REQUIRE(l3);
+    REQUIRE(l3->versions.size() == 1);
+    const auto& v = l3->versions[0];
+    CHECK(v.version == 3);
+    CHECK(msgids(v) == std::vector<std::string>{"v3c-1@example.org", "v3c-2@example.org"});
+    REQUIRE(v.patches[1].trailers.size() == 2);
+    CHECK(v.patches[1].trailers[1].name == "Reviewed-by");
+    CHECK(v.patches[1].trailers[1].from == "v3c-r@example.net");
+  }
+
   TEST_CASE("a version sent patch by patch into the older version's thread is one version") {
     auto l = load("reroll-in-thread.mbox");
     REQUIRE(l->all.size() == 1);
