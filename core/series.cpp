@@ -253,18 +253,42 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
     return -1;
   };
   // A cover letter without "0/N": a first message (not a reply, no diff)
-  // whose direct replies are numbered patches.
+  // whose direct replies are numbered patches, or patches of its author.
+  auto lone_patch_of = [&](size_t cover, size_t c) {
+    const auto& cm = msgs[c];
+    return at[c].sub && !cm.pull && cm.index == 0 && cm.total == 0 && cm.has_diff && same_author(cover, c);
+  };
   for (size_t i = 0; i < n; ++i) {
     const auto& m = msgs[i];
     if (at[i].sub || m.reply || m.pull || m.has_diff || m.index != 0 || m.total != 0) continue;
     for (size_t c : ix.children[i]) {
       const auto& cm = msgs[c];
-      if (!at[c].sub || cm.pull || cm.index <= 0 || cm.total <= 0) continue;
-      if (!m.has_patch_tag && !same_author(i, c)) continue;
+      const bool numbered = at[c].sub && !cm.pull && cm.index > 0 && cm.total > 0 && (m.has_patch_tag || same_author(i, c));
+      if (!numbered && !lone_patch_of(i, c)) continue;
       at[i].sub = true;
-      at[i].total = cm.total;
+      at[i].total = numbered ? cm.total : 1;
       if (at[i].version == 1) at[i].version = cm.version;
       break;
+    }
+  }
+  // Patches without a counter sent under a cover letter ("[PATCH v2 0/3]"
+  // answered by "[PATCH v2] …" three times): numbered in the order sent.
+  for (size_t i = 0; i < n; ++i) {
+    if (!at[i].cover() || msgs[i].pull) continue;
+    std::vector<size_t> lone;
+    bool numbered = false;
+    for (size_t c : ix.children[i]) {
+      numbered |= at[c].sub && at[c].index > 0;
+      if (lone_patch_of(i, c) && (at[c].version == at[i].version || at[c].version == 1)) lone.push_back(c);
+    }
+    if (numbered || lone.empty()) continue;
+    std::stable_sort(lone.begin(), lone.end(), [&](size_t a, size_t b) { return msgs[a].date < msgs[b].date; });
+    const int total = std::max(at[i].total, static_cast<int>(lone.size()));
+    at[i].total = total;
+    for (size_t k = 0; k < lone.size(); ++k) {
+      at[lone[k]].index = static_cast<int>(k) + 1;
+      at[lone[k]].total = total;
+      at[lone[k]].version = at[i].version;
     }
   }
   for (size_t i : by_depth) {

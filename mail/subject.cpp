@@ -68,6 +68,9 @@ int version_word(std::string_view w) {
   if (w.size() < 2 || (w[0] != 'v' && w[0] != 'V')) return 0;
   std::string_view digits = w.substr(1);
   if (digits.size() > 1 && std::isalpha(static_cast<unsigned char>(digits.back()))) digits.remove_suffix(1);
+  // v2.1: a sub-revision of v2 too
+  if (auto dot = digits.find('.'); dot != std::string_view::npos && dot > 0 && all_digits(digits.substr(dot + 1)))
+    digits = digits.substr(0, dot);
   if (!all_digits(digits)) return 0;
   return std::max(1, std::atoi(std::string(digits).c_str()));
 }
@@ -105,14 +108,14 @@ std::vector<std::string_view> patch_words(std::string_view inner) {
 
 // Reads the words of one bracket group into `out`; returns false when the
 // group is not a patch tag (then it is a list tag).
-bool parse_patch_group(std::string_view inner, Subject& out) {
+bool parse_patch_group(std::string_view inner, Subject& out, bool continued = false) {
   const auto words = patch_words(inner);
   bool patchy = false;
   for (auto w : words)
     if (iequals(w, "PATCH") || iequals(w, "RFC") || iequals(w, "PULL") || iequals(w, "RESEND") ||
         counter_word(w) || (w.size() > 5 && iequals(w.substr(0, 5), "PATCH")))  // PATCHSET
       patchy = true;
-  if (!patchy) return false;
+  if (!patchy && !continued) return false;
   out.has_patch_tag = true;
   for (size_t k = 0; k < words.size(); ++k) {
     std::string_view w = words[k];
@@ -133,6 +136,15 @@ bool parse_patch_group(std::string_view inner, Subject& out) {
     }
     out.extra.emplace_back(w);
   }
+  return true;
+}
+
+// "[v2]", "[1/3]", "[v2 RESEND]": a group that only adds revision words.
+bool only_revision_words(std::string_view inner) {
+  const auto words = patch_words(inner);
+  if (words.empty()) return false;
+  for (auto w : words)
+    if (!version_word(w) && !counter_word(w) && !iequals(w, "RESEND") && !iequals(w, "RFC")) return false;
   return true;
 }
 
@@ -159,8 +171,14 @@ Subject parse_subject(std::string_view subject) {
       if (close == std::string_view::npos) break;
       std::string_view inner = rest.substr(1, close - 1);
       // Only the first patch tag counts; a later bracket is part of the title
-      // ("[PATCH] kbuild: [doc] fix typo" keeps "[doc]").
-      if (out.has_patch_tag) break;
+      // ("[PATCH] kbuild: [doc] fix typo" keeps "[doc]"), except one right
+      // after the tag that only adds a version or counter ("[PATCH 2/5] [v2]").
+      if (out.has_patch_tag) {
+        if (!only_revision_words(inner)) break;
+        parse_patch_group(inner, out, true);
+        rest.remove_prefix(close + 1);
+        continue;
+      }
       if (!parse_patch_group(inner, out)) out.list_tags.emplace_back(collapse(inner));
       rest.remove_prefix(close + 1);
       continue;

@@ -126,6 +126,14 @@ TEST_SUITE("mail/subject") {
       CHECK(s.extra.empty());
       CHECK(s.title.rfind("widget: ", 0) == 0);
     }
+    // Revision words in a bracket right after the tag, and v2.1 sub-revisions.
+    auto b = parse_subject("[PATCH 2/5] [v2] acpi: quiet a warning");
+    CHECK(b.version == 2);
+    CHECK(b.index == 2);
+    CHECK(b.title == "acpi: quiet a warning");
+    auto keep = parse_subject("[PATCH] [doc] fix typo");
+    CHECK(keep.title == "[doc] fix typo");
+    CHECK(parse_subject("[PATCH v2.1 1/3] x").version == 2);
     // A PATCH-prefixed word that is neither stays a patch tag word.
     auto w = parse_subject("[PATCHSET 1/2] x");
     CHECK(w.has_patch_tag);

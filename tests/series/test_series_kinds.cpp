@@ -137,6 +137,26 @@ TEST_SUITE("series/kinds") {
     CHECK(v.patches[1].trailers[1].from == "v3c-r@example.net");
   }
 
+  TEST_CASE("patches without a counter under a cover letter are numbered in the order sent") {
+    auto l = load("uncounted.mbox");
+    REQUIRE(l->all.size() == 2);
+    const auto* g = of(*l, "unc-2@example.org");
+    REQUIRE(g);
+    REQUIRE(g->versions.size() == 1);
+    CHECK(g->versions[0].version == 2);
+    CHECK(g->versions[0].expected == 3);
+    CHECK(msgids(g->versions[0]) ==
+          std::vector<std::string>{"unc-1@example.org", "unc-2@example.org", "unc-3@example.org"});
+    const auto* w = of(*l, "unc2-0@example.org");
+    REQUIRE(w);
+    REQUIRE(w->versions.size() == 1);
+    CHECK(w->versions[0].version == 4);
+    REQUIRE(w->versions[0].cover);
+    CHECK(*w->versions[0].cover == "unc2-0@example.org");
+    CHECK(msgids(w->versions[0]) == std::vector<std::string>{"unc2-1@example.org", "unc2-2@example.org"});
+    CHECK(w->title == "wheel: two steps");
+  }
+
   TEST_CASE("a version sent patch by patch into the older version's thread is one version") {
     auto l = load("reroll-in-thread.mbox");
     REQUIRE(l->all.size() == 1);
