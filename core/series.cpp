@@ -229,12 +229,15 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
     const auto& m = msgs[i];
     at[i] = {is_submission(m), m.version, m.index, m.total};
   }
-  // "[PATCH 1/2] …" without a diff, in reply to something, giving trailers:
-  // a review whose writer dropped the "Re:" (b4 reads it so too).
+  // "[PATCH 1/2] x" without a diff, giving trailers in reply (In-Reply-To)
+  // to the patch of the same title: a review whose writer dropped the "Re:"
+  // (b4 reads such a message as a follow-up too).
   for (size_t i = 0; i < n; ++i) {
     const auto& m = msgs[i];
-    if (at[i].sub && !m.pull && !m.has_diff && m.index > 0 && ix.parent[i] >= 0 && !m.followup_trailers.empty())
-      at[i].sub = false;
+    if (!at[i].sub || m.pull || m.has_diff || m.index <= 0 || m.in_reply_to.empty() || m.followup_trailers.empty())
+      continue;
+    const long p = ix.find(m.in_reply_to);
+    if (p >= 0 && msgs[static_cast<size_t>(p)].norm_title == m.norm_title) at[i].sub = false;
   }
   std::vector<int> depth(n, 0);
   for (size_t i = 0; i < n; ++i) {

@@ -68,9 +68,6 @@ int version_word(std::string_view w) {
   if (w.size() < 2 || (w[0] != 'v' && w[0] != 'V')) return 0;
   std::string_view digits = w.substr(1);
   if (digits.size() > 1 && std::isalpha(static_cast<unsigned char>(digits.back()))) digits.remove_suffix(1);
-  // v2.1: a sub-revision of v2 too
-  if (auto dot = digits.find('.'); dot != std::string_view::npos && dot > 0 && all_digits(digits.substr(dot + 1)))
-    digits = digits.substr(0, dot);
   if (!all_digits(digits)) return 0;
   return std::max(1, std::atoi(std::string(digits).c_str()));
 }
@@ -172,10 +169,33 @@ Subject parse_subject(std::string_view subject) {
       std::string_view inner = rest.substr(1, close - 1);
       // Only the first patch tag counts; a later bracket is part of the title
       // ("[PATCH] kbuild: [doc] fix typo" keeps "[doc]"), except one right
-      // after the tag that only adds a version or counter ("[PATCH 2/5] [v2]").
+      // after the tag that only holds revision words ("[PATCH] [v2] x"). On
+      // a numbered patch ("[PATCH 08/22] [v2] x") that is the patch's own
+      // history inside a series of another version: left out of the title,
+      // not read as the version.
       if (out.has_patch_tag) {
+        Subject more;
+        if (parse_patch_group(inner, more) && !more.pull) {
+          // "[RFC][PATCH 6/8]": one tag written as two.
+          if (out.index == 0 && out.total == 0) {
+            out.index = more.index;
+            out.total = more.total;
+          }
+          if (out.version == 1) out.version = more.version;
+          out.rfc |= more.rfc;
+          out.resend |= more.resend;
+          for (auto& e : more.extra) out.extra.push_back(std::move(e));
+          rest.remove_prefix(close + 1);
+          continue;
+        }
         if (!only_revision_words(inner)) break;
-        parse_patch_group(inner, out, true);
+        if (out.index == 0 && out.total == 0) {
+          Subject late;
+          parse_patch_group(inner, late, true);
+          if (late.version > 1 && out.version == 1) out.version = late.version;
+          out.resend |= late.resend;
+          out.rfc |= late.rfc;
+        }
         rest.remove_prefix(close + 1);
         continue;
       }

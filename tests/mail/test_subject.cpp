@@ -127,13 +127,25 @@ TEST_SUITE("mail/subject") {
       CHECK(s.title.rfind("widget: ", 0) == 0);
     }
     // Revision words in a bracket right after the tag, and v2.1 sub-revisions.
-    auto b = parse_subject("[PATCH 2/5] [v2] acpi: quiet a warning");
+    auto b = parse_subject("[PATCH] [v2] acpi: quiet a warning");
     CHECK(b.version == 2);
-    CHECK(b.index == 2);
     CHECK(b.title == "acpi: quiet a warning");
+    // On a numbered patch it is that patch's own history, not the series' version.
+    auto h = parse_subject("[PATCH 08/22] [v2] arch: consolidate prototypes");
+    CHECK(h.version == 1);
+    CHECK(h.index == 8);
+    CHECK(h.title == "arch: consolidate prototypes");
     auto keep = parse_subject("[PATCH] [doc] fix typo");
     CHECK(keep.title == "[doc] fix typo");
-    CHECK(parse_subject("[PATCH v2.1 1/3] x").version == 2);
+    // "v5.9" is a kernel release, not a revision (b4 reads it so too).
+    CHECK(parse_subject("[PATCH for v5.9] kbuild: x").version == 1);
+    // One tag written as two brackets.
+    auto two = parse_subject("[RFC][PATCH v3 6/8] module: add namespaces");
+    CHECK(two.rfc);
+    CHECK(two.version == 3);
+    CHECK(two.index == 6);
+    CHECK(two.total == 8);
+    CHECK(two.title == "module: add namespaces");
     // A PATCH-prefixed word that is neither stays a patch tag word.
     auto w = parse_subject("[PATCHSET 1/2] x");
     CHECK(w.has_patch_tag);
