@@ -445,7 +445,10 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
       if (change_id.empty()) change_id = msgs[mi].change_id;
     std::vector<std::string> keys;
     if (!change_id.empty()) keys.push_back("c:" + change_id);
+    // The author by address, and by name (a new address between versions).
+    const std::string name = lower(a.from_name);
     keys.push_back("t:" + author + "\n" + title_of(groups[g]).norm_title);
+    if (!name.empty()) keys.push_back("n:" + name + "\n" + title_of(groups[g]).norm_title);
     for (const auto& k : keys) {
       auto [it, fresh] = by_key.emplace(k, g);
       if (!fresh) unite(g, it->second);

@@ -200,10 +200,15 @@ TEST_SUITE("series/kinds") {
     auto l = load("new-change-id.mbox");
     REQUIRE(l->all.size() == 1);
     const auto& s = l->all[0];
-    REQUIRE(s.versions.size() == 2);
+    // v3 comes from the author's other address (same name, same title).
+    REQUIRE(s.versions.size() == 3);
     CHECK(s.versions[1].version == 2);
+    CHECK(s.versions[2].version == 3);
     auto changes = reports::version_changes(s);
-    REQUIRE(changes.size() == 1);
+    REQUIRE(changes.size() == 2);
+    // v2 → v3: both kept patches are the same diffs; "a test" was dropped.
+    CHECK(changes[1].unchanged == std::vector<int>{1, 2});
+    CHECK(changes[1].removed == std::vector<int>{3});
     const auto& c = changes[0];
     // v1: 1 rate, 2 limit, 3 document; v2: 1 limit (moved, same diff),
     // 2 rate (changed), 3 a test (new); "document" was dropped.
