@@ -247,6 +247,40 @@ TEST_SUITE("series/kinds") {
     }
   }
 
+  TEST_CASE("a lone [PATCH] answering a numbered series' cover or patch is its own series") {
+    auto fact = [](std::string id, int index, int total, std::string parent, std::string title) {
+      core::MessageFacts m;
+      m.msgid = std::move(id);
+      m.from_name = "Ada Example";
+      m.from_email = "ada@example.org";
+      m.has_patch_tag = true;
+      m.index = index;
+      m.total = total;
+      m.has_diff = index != 0 || total == 0;
+      m.patch_id = m.has_diff ? m.msgid : "";
+      m.in_reply_to = std::move(parent);
+      m.title = title;
+      m.norm_title = std::move(title);
+      return m;
+    };
+    for (const char* parent : {"c-0", "c-2"}) {
+      CAPTURE(parent);
+      std::vector<core::MessageFacts> m = {fact("c-0", 0, 2, "", "cover"), fact("c-1", 1, 2, "c-0", "one"),
+                                           fact("c-2", 2, 2, "c-0", "two"), fact("x-1", 0, 0, parent, "unrelated")};
+      auto all = core::assemble(m);
+      REQUIRE(all.size() == 2);
+      for (const auto& s : all) {
+        REQUIRE(s.versions.size() == 1);
+        if (s.title == "cover") {
+          CHECK(msgids(s.versions[0]) == std::vector<std::string>{"c-1", "c-2"});
+        } else {
+          CHECK(s.title == "unrelated");
+          CHECK(msgids(s.versions[0]) == std::vector<std::string>{"x-1"});
+        }
+      }
+    }
+  }
+
   TEST_CASE("a message selects the version it belongs to") {
     auto l = load("version-inferred.mbox");
     const auto* s = of(*l, "vc1-1@example.org");
