@@ -24,9 +24,11 @@ struct Trailer {
 
 // Whether a follow-up from `from_name` <`from_email`> may give trailer `t`:
 // any trailer that does not name a person; a person trailer (…-by) when its
-// address is the sender's or, failing that, its name is the sender's (a
-// maintainer acking with another address than the one they send from), as
-// b4 does. `sloppy` (b4's --sloppy-trailers) accepts any.
+// address is the sender's (also with a "+detail" local part or one domain a
+// subdomain of the other) or, failing that, its name is the sender's (a
+// maintainer acking with another address than the one they send from; a
+// From of "Last, First" matches a name holding each part), as b4 does.
+// `sloppy` (b4's --sloppy-trailers) accepts any.
 bool trailer_acceptable(const Trailer& t, const std::string& from_name, const std::string& from_email,
                         bool sloppy);
 
@@ -104,13 +106,22 @@ struct Series {
 //
 // Versions: a patch whose subject gives no version takes the version of the
 // cover letter or first patch it is threaded under; a first message without
-// "0/N" whose replies are the numbered patches is their cover letter; a patch
-// without a counter sent as a newer version in reply to patch k/N of an older
-// one is patch k/N of that newer version (a partial reroll, filled from the
-// older version). Patches of one version sent one by one in reply to an older
-// version's messages are one version. A lone patch posted inside another
-// series' thread is a series of its own. Versions are linked by change-id, by
-// author and normalised title, and by author and a shared patch id.
+// "0/N" whose replies are the numbered patches (or its author's patches) is
+// their cover letter; patches without a counter answering a cover letter are
+// numbered in the order sent; a patch without a counter sent as a newer
+// version in reply to patch k/N of an older one is patch k/N of that newer
+// version (a partial reroll, filled from the older version, whose cover
+// letter and title it keeps). Patches of one version sent one by one in reply
+// to an older version's messages are one version. A message repeating a
+// patch's subject without "Re:", without a diff, giving trailers in reply to
+// that patch is a review. A lone patch posted inside another series' thread
+// is a series of its own. Versions are linked by change-id, by author (address
+// or name) and normalised title, and by author and a shared patch id.
+//
+// Trailers of each patch: its own, then those its replies give, then those
+// the cover letter's replies give (unless !opts.cover_trailers; marked
+// via_cover), then those given to the same patch id in another version; each
+// once, and from replies only when trailer_acceptable().
 std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const AssembleOptions& opts = {});
 
 // The version of `s` that message `msgid` is part of (a patch of it, not

@@ -30,7 +30,8 @@ std::vector<Trailer> commit_trailers(std::string_view body);
 // Every person trailer is returned, whoever it names (including a
 // Signed-off-by the submitter forgot): core::trailer_acceptable() decides at
 // assembly whether the sender may give it, as b4 does. Link, Closes and Cc in
-// a reply are not review trailers and are left out.
+// a reply are not review trailers, and a person trailer without a full
+// address (local@domain.tld) is not a trailer: both are left out.
 std::vector<Trailer> followup_trailers(std::string_view body);
 
 // The commit message part of a patch body: up to the "---" line that starts
