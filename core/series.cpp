@@ -220,7 +220,12 @@ int cover_trailers_applied(const SeriesVersion& v) {
 std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const AssembleOptions& opts) {
   Index ix(msgs);
   const size_t n = msgs.size();
-  auto same_author = [&](size_t a, size_t b) { return lower(msgs[a].from_email) == lower(msgs[b].from_email); };
+  // One author: the same address, or the same name (a new address).
+  auto same_author = [&](size_t a, size_t b) {
+    if (lower(msgs[a].from_email) == lower(msgs[b].from_email)) return true;
+    const std::string na = lower(trim(msgs[a].from_name));
+    return !na.empty() && na == lower(trim(msgs[b].from_name));
+  };
 
   // 0. Where each message stands, read from its thread. Parents before
   //    children, so a patch can take what its cover letter says.
