@@ -55,7 +55,7 @@ Action add_apply(CLI::App& app, Global& g) {
     auto series = find_series(store, a->key, "apply");
     if (!series) return 1;
     const core::Series& s = *series;
-    const core::SeriesVersion* v = find_version(s, a->version, "apply");
+    const core::SeriesVersion* v = find_version(store, s, a->version, a->key, "apply");
     if (!v) return 1;
     auto patches = patch_inputs(store, *v, "apply");
     if (!patches) return 1;

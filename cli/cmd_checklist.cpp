@@ -41,7 +41,7 @@ Action add_checklist(CLI::App& app, Global& g) {
     core::Store store(g.db_path(), core::Store::Open::existing);
     auto series = find_series(store, a->key, "checklist");
     if (!series) return 1;
-    const core::SeriesVersion* v = find_version(*series, a->version, "checklist");
+    const core::SeriesVersion* v = find_version(store, *series, a->version, a->key, "checklist");
     if (!v) return 1;
     auto rules = core::load_rules(core::rule_dirs(SEAM_RULES_DIR, a->rules));
     for (const auto& e : rules.errors) std::cerr << "seam checklist: rule " << e.where << ": " << e.message << "\n";

@@ -82,10 +82,7 @@ Action add_classify(CLI::App& app, Global& g) {
         auto all = store.load_series(f);
         if (!all.empty() && !all.front().versions.empty()) {
           // The version the message belongs to, else the newest.
-          const core::SeriesVersion* pick = &all.front().versions.back();
-          for (const auto& v : all.front().versions)
-            for (const auto& p : v.patches)
-              if (p.msgid == a->what) pick = &v;
+          const core::SeriesVersion* pick = find_version(store, all.front(), 0, a->what, "classify");
           for (const auto& p : pick->patches) ids.push_back(p.msgid);
         }
       }

@@ -36,7 +36,7 @@ Action add_range_diff(CLI::App& app, Global& g) {
     std::shared_ptr<git::Scratch> objects;
     const int numbers[2] = {a->from, a->to};
     for (int k = 0; k < 2; ++k) {
-      const core::SeriesVersion* v = find_version(*series, numbers[k], "range-diff");
+      const core::SeriesVersion* v = find_version(store, *series, numbers[k], a->key, "range-diff");
       if (!v) return 1;
       auto patches = patch_inputs(store, *v, "range-diff");
       if (!patches) return 1;

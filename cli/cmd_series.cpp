@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/series_input.hpp"
 #include "core/store.hpp"
 #include "reports/ingest.hpp"
 #include "reports/series.hpp"
@@ -33,8 +34,11 @@ Action add_series(CLI::App& app, Global& g) {
     std::string since, author;
   };
   auto a = std::make_shared<Args>();
-  auto* sub = app.add_subcommand("series", "List patch series, newest first: id, version, patches "
-                                           "received/expected, Acked·Reviewed·Tested totals, Rust, title");
+  auto* sub = app.add_subcommand("series", "List patch series, newest first: id, newest version, patches "
+                                           "received/expected, Acked·Reviewed·Tested totals (the Acked-by, "
+                                           "Reviewed-by and Tested-by trailers its patches carry, in their commit "
+                                           "messages or collected from replies: what `seam am` writes and `seam "
+                                           "show` lists), Rust, title");
   sub->add_flag("--rust", a->rust, "Only series whose patches touch Rust");
   sub->add_option("--since", a->since, "Only series with a version on or after DATE (YYYY-MM-DD)");
   sub->add_option("--author", a->author, "Only series whose author's name or address contains TEXT");
@@ -66,13 +70,18 @@ Action add_series(CLI::App& app, Global& g) {
 Action add_show(CLI::App& app, Global& g) {
   struct Args {
     std::string key;
+    int version = 0;
     bool json = false;
   };
   auto a = std::make_shared<Args>();
   auto* sub = app.add_subcommand("show", "Show the series of a message (any message of any version) or "
-                                         "a series id: versions, patches, trailers, what is missing and "
-                                         "what changed between versions");
+                                         "a series id: versions, patches, their Acked·Reviewed·Tested "
+                                         "trailers (in the commit message or collected, as `seam series` counts "
+                                         "them) and what else review gave, what is missing and what changed "
+                                         "between versions (paired by patch id, then by title)");
   sub->add_option("what", a->key, "Message-ID or series id")->required();
+  sub->add_option("--version", a->version,
+                  "The version to mark (default: the one the message belongs to)");
   sub->add_flag("--json", a->json, "Print JSON (see README)");
   return [a, &g]() -> int {
     core::Store store(g.db_path(), core::Store::Open::existing);
@@ -86,9 +95,12 @@ Action add_show(CLI::App& app, Global& g) {
     core::Store::SeriesFilter f;
     f.id = *id;
     auto all = store.load_series(f);
-    if (all.empty()) return 1;
-    if (a->json) std::cout << reports::dump(reports::series_show_json(all.front()), 2) << "\n";
-    else std::cout << reports::series_show_text(all.front(), reports::use_color(stdout));
+    if (all.empty() || all.front().versions.empty()) return 1;
+    const core::SeriesVersion* v = find_version(store, all.front(), a->version, a->key, "show");
+    if (!v) return 1;
+    const int selected = a->key == all.front().id && a->version == 0 ? 0 : v->version;
+    if (a->json) std::cout << reports::dump(reports::series_show_json(all.front(), selected), 2) << "\n";
+    else std::cout << reports::series_show_text(all.front(), reports::use_color(stdout), selected);
     return 0;
   };
 }

@@ -10,15 +10,24 @@
 
 namespace seam::cli {
 
-std::optional<core::Series> find_series(core::Store& store, const std::string& key, const char* command) {
+std::optional<core::Series> find_series(core::Store& store, const std::string& key, const char* command,
+                                        const core::AssembleOptions& opts) {
   auto id = store.series_of(key);
   if (!id) {
-    std::cerr << "seam " << command << ": " << key << ": no series has this message or id\n";
+    std::cerr << "seam " << command << ": " << key << ": no series has this message or id"
+              << (store.find_message(key) ? " (the message is stored but belongs to no series)" : "") << "\n";
     return std::nullopt;
   }
-  core::Store::SeriesFilter f;
-  f.id = *id;
-  auto all = store.load_series(f);
+  std::vector<core::Series> all;
+  const core::AssembleOptions defaults;
+  if (opts.sloppy_trailers != defaults.sloppy_trailers || opts.cover_trailers != defaults.cover_trailers) {
+    for (auto& s : core::assemble(store.load_facts(), opts))
+      if (s.id == *id) all.push_back(std::move(s));
+  } else {
+    core::Store::SeriesFilter f;
+    f.id = *id;
+    all = store.load_series(f);
+  }
   if (all.empty() || all.front().versions.empty()) {
     std::cerr << "seam " << command << ": " << key << ": the series has no versions\n";
     return std::nullopt;
@@ -30,8 +39,27 @@ std::optional<core::Series> find_series(core::Store& store, const std::string& k
   return std::move(all.front());
 }
 
-const core::SeriesVersion* find_version(const core::Series& s, int number, const char* command) {
-  if (number == 0) return &s.versions.back();
+const core::SeriesVersion* find_version(core::Store& store, const core::Series& s, int number,
+                                        const std::string& key, const char* command) {
+  if (number == 0) {
+    // The version of the message asked for: walk up from a reply to the
+    // patch or cover letter it answers.
+    std::string k = key;
+    if (k.size() > 2 && k.front() == '<' && k.back() == '>') k = k.substr(1, k.size() - 2);
+    for (int depth = 0; depth < 200 && !k.empty() && k != s.id; ++depth) {
+      if (const auto* v = core::version_with_message(s, k)) return v;
+      auto m = store.find_message(k);
+      if (!m) break;
+      std::string parent = m->message.in_reply_to;
+      if (parent.empty() || !store.find_message(parent)) {
+        parent.clear();
+        for (auto r = m->message.references.rbegin(); r != m->message.references.rend() && parent.empty(); ++r)
+          if (*r != k && store.find_message(*r)) parent = *r;
+      }
+      k = parent;
+    }
+    return &s.versions.back();
+  }
   for (const auto& v : s.versions)
     if (v.version == number) return &v;
   std::cerr << "seam " << command << ": series " << s.id << " has no version " << number << " (it has";

@@ -17,11 +17,18 @@
 namespace seam::cli {
 
 // The series of `key` (a message-id or series id); nullopt after printing an
-// error naming `command` and the key. Pull requests are refused.
-std::optional<core::Series> find_series(core::Store& store, const std::string& key, const char* command);
+// error naming `command` and the key. Pull requests are refused. With
+// options other than the defaults (--sloppy-trailers, --no-cover-trailers)
+// the series is assembled again from the stored facts with them.
+std::optional<core::Series> find_series(core::Store& store, const std::string& key, const char* command,
+                                        const core::AssembleOptions& opts = {});
 
-// Version `number` (0: the newest); nullptr after printing an error.
-const core::SeriesVersion* find_version(const core::Series& s, int number, const char* command);
+// Version `number` of `s`; with 0, the version the message `key` belongs to
+// (a patch, the cover letter or a reply to one of them, found by walking up
+// its thread), else the newest. The result points into `s`; nullptr after
+// printing an error naming `command`.
+const core::SeriesVersion* find_version(core::Store& store, const core::Series& s, int number,
+                                        const std::string& key, const char* command);
 
 // The patches of `v` as commits to make, re-read from their sources; nullopt
 // after printing an error when one cannot be read.

@@ -19,6 +19,23 @@ struct Trailer {
   std::string value;
   std::string email;  // person trailers: the address, lower case
   std::string from;   // message-id of the message that gave it
+  bool via_cover = false;  // given in reply to the cover letter, copied to every patch
+};
+
+// Whether a follow-up from `from_name` <`from_email`> may give trailer `t`:
+// any trailer that does not name a person; a person trailer (…-by) when its
+// address is the sender's (also with a "+detail" local part or one domain a
+// subdomain of the other) or, failing that, its name is the sender's (a
+// maintainer acking with another address than the one they send from; a
+// From of "Last, First" matches a name holding each part), as b4 does.
+// `sloppy` (b4's --sloppy-trailers) accepts any.
+bool trailer_acceptable(const Trailer& t, const std::string& from_name, const std::string& from_email,
+                        bool sloppy);
+
+// How trailers are collected.
+struct AssembleOptions {
+  bool sloppy_trailers = false;  // accept person trailers whoever sent them
+  bool cover_trailers = true;    // copy trailers given to the cover letter to every patch (newer b4's default)
 };
 
 // What assembly needs to know of one message.
@@ -86,7 +103,41 @@ struct Series {
 };
 
 // Groups messages into series. `msgs` may be in any order.
-std::vector<Series> assemble(const std::vector<MessageFacts>& msgs);
+//
+// Versions: a patch whose subject gives no version takes the version of the
+// cover letter or first patch it is threaded under; a first message without
+// "0/N" whose replies are the numbered patches (or its author's patches) is
+// their cover letter; patches without a counter answering a cover letter are
+// numbered in the order sent; a patch without a counter sent as a newer
+// version in reply to patch k/N of an older one is patch k/N of that newer
+// version (a partial reroll, filled from the older version, whose cover
+// letter and title it keeps). Patches of one version sent one by one in reply
+// to an older version's messages are one version. A message repeating a
+// patch's subject without "Re:", without a diff, giving trailers in reply to
+// that patch is a review. A lone patch posted inside another series' thread
+// is a series of its own. Versions are linked by change-id, by author (address
+// or name) and normalised title, and by author and a shared patch id.
+//
+// Trailers of each patch: its own, then those its replies give, then those
+// the cover letter's replies give (unless !opts.cover_trailers; marked
+// via_cover), then those given to the same patch id in another version; each
+// once, and from replies only when trailer_acceptable().
+std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const AssembleOptions& opts = {});
+
+// The version of `s` that message `msgid` is part of (a patch of it, not
+// carried from an older version, or its cover letter); nullptr when none.
+const SeriesVersion* version_with_message(const Series& s, const std::string& msgid);
+
+// Acked-by, Reviewed-by and Tested-by a version carries: every such trailer
+// of its patches, the ones already in the commit messages and the ones
+// collected from review (what `seam am` writes), each counted once per patch.
+struct ReviewCounts {
+  int acked = 0, reviewed = 0, tested = 0;
+};
+ReviewCounts review_counts(const SeriesVersion& v);
+
+// How many trailers given to the cover letter were copied to the patches.
+int cover_trailers_applied(const SeriesVersion& v);
 
 // A short stable id for a series from its anchor message-id.
 std::string series_id(const std::string& anchor_msgid);

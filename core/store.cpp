@@ -166,6 +166,14 @@ CREATE TABLE IF NOT EXISTS lore_queries(
   last_run INTEGER                 -- unix seconds when the last good run started
 );
 )sql",
+    // 6: a collected trailer given in reply to the cover letter (copied to
+    // every patch), so `am --no-cover-trailers` can leave it out and output
+    // can say it was applied.
+    R"sql(
+ALTER TABLE series_trailers ADD COLUMN via_cover INTEGER NOT NULL DEFAULT 0;
+-- Assembly rules changed with this version: assemble again on next use.
+UPDATE series_state SET stale = stale + 1 WHERE id = 1;
+)sql",
 };
 
 void test_kill_point(const std::string& point) {

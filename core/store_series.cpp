@@ -52,7 +52,7 @@ std::vector<MessageFacts> Store::load_facts() {
     auto it = at.find(tr.int64(0));
     if (it == at.end()) continue;
     auto& m = out[it->second];
-    Trailer t{tr.text(2), tr.text(3), tr.text(4), m.msgid};
+    Trailer t{tr.text(2), tr.text(3), tr.text(4), m.msgid, false};
     (tr.int64(1) ? m.followup_trailers : m.own_trailers).push_back(std::move(t));
   }
   return out;
@@ -77,7 +77,7 @@ void Store::replace_series(const std::vector<Series>& series) {
                 "VALUES(?1,?2,?3,?4,?5,?6)");
     Statement t(db_.get(),
                 "INSERT OR IGNORE INTO series_trailers(version_id, idx, position, name, value, email, "
-                "from_msgid) VALUES(?1,?2,?3,?4,?5,?6,?7)");
+                "from_msgid, via_cover) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
     for (const auto& se : series) {
       s.bind(1, se.id).bind(2, se.title).bind(3, se.author_name).bind(4, se.author_email)
           .bind(5, se.change_id).bind(6, int64_t{se.pull})
@@ -99,7 +99,7 @@ void Store::replace_series(const std::vector<Series>& series) {
           for (const auto& tr : pa.trailers)
             if (tr.from != pa.msgid)
               t.bind(1, vid).bind(2, int64_t{pa.index}).bind(3, tpos++).bind(4, tr.name).bind(5, tr.value)
-                .bind(6, tr.email).bind(7, tr.from).run();
+                .bind(6, tr.email).bind(7, tr.from).bind(8, int64_t{tr.via_cover}).run();
         }
       }
     }
@@ -134,7 +134,7 @@ std::vector<Series> Store::load_series(const SeriesFilter& f) {
                 "SELECT b.name, b.value, b.email FROM body_trailers b JOIN messages m ON m.id=b.message_id "
                 "WHERE m.msgid=?1 AND b.followup=0 ORDER BY b.position");
   Statement ts(db_.get(),
-               "SELECT idx, name, value, email, from_msgid FROM series_trailers WHERE version_id=?1 "
+               "SELECT idx, name, value, email, from_msgid, via_cover FROM series_trailers WHERE version_id=?1 "
                "ORDER BY idx, position");
   while (st.step()) {
     Series s;
@@ -164,14 +164,14 @@ std::vector<Series> Store::load_series(const SeriesFilter& f) {
       ps.reset();
       for (auto& p : v.patches) {
         own.bind(1, p.msgid);
-        while (own.step()) p.trailers.push_back({own.text(0), own.text(1), own.text(2), p.msgid});
+        while (own.step()) p.trailers.push_back({own.text(0), own.text(1), own.text(2), p.msgid, false});
         own.reset();
       }
       ts.bind(1, vid);
       while (ts.step()) {
         const int idx = static_cast<int>(ts.int64(0));
         for (auto& p : v.patches)
-          if (p.index == idx) p.trailers.push_back({ts.text(1), ts.text(2), ts.text(3), ts.text(4)});
+          if (p.index == idx) p.trailers.push_back({ts.text(1), ts.text(2), ts.text(3), ts.text(4), ts.int64(5) != 0});
       }
       ts.reset();
       s.versions.push_back(std::move(v));

@@ -124,7 +124,7 @@ std::string patch_id(std::string_view text) {
   return buf;
 }
 
-void scan_body(std::string_view text, std::string_view from_email, core::PatchFacts& facts) {
+void scan_body(std::string_view text, std::string_view /*from_email*/, core::PatchFacts& facts) {
   DiffScan d;
   d.run(text);
   facts.has_diff = d.has_diff;
@@ -141,7 +141,7 @@ void scan_body(std::string_view text, std::string_view from_email, core::PatchFa
   // trailers to the message it answers.
   if (facts.has_diff) facts.own_trailers = convert(commit_trailers(text));
   if (!facts.has_diff || facts.reply || !facts.has_patch_tag)
-    facts.followup_trailers = convert(followup_trailers(text, from_email));
+    facts.followup_trailers = convert(followup_trailers(text));
 }
 
 }  // namespace seam::mail

@@ -10,7 +10,8 @@
 namespace seam::mail {
 
 // Fills the body part of `facts` from `text` (the decoded UTF-8 body).
-// `from_email` is the sender, to accept only reviewers' own trailers.
+// `from_email` (the sender) is no longer used: whose trailers a reply may
+// give is decided at assembly (core::trailer_acceptable).
 void scan_body(std::string_view text, std::string_view from_email, core::PatchFacts& facts);
 
 // A stable id of the diff in `text`, insensitive to whitespace, line numbers

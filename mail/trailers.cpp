@@ -83,6 +83,14 @@ bool is_diff_start(std::string_view l) {
          starts_with(l, "Index: ") || starts_with(l, "diff -");
 }
 
+// local@domain.tld: something before the @ and a dot inside the domain.
+bool full_address(std::string_view a) {
+  auto at = a.find('@');
+  if (at == std::string_view::npos || at == 0) return false;
+  auto dot = a.find('.', at + 2);
+  return dot != std::string_view::npos && dot + 1 < a.size();
+}
+
 }  // namespace
 
 bool is_person_trailer(std::string_view name) {
@@ -174,8 +182,7 @@ std::vector<Trailer> commit_trailers(std::string_view body) {
   return out;
 }
 
-std::vector<Trailer> followup_trailers(std::string_view body, std::string_view from_email) {
-  const std::string from = lower(from_email);
+std::vector<Trailer> followup_trailers(std::string_view body) {
   std::vector<std::string_view> kept;
   size_t i = 0;
   while (i < body.size()) {
@@ -197,12 +204,14 @@ std::vector<Trailer> followup_trailers(std::string_view body, std::string_view f
     if (l.find(':') == std::string::npos) continue;
     Trailer t;
     if (!parse_trailer_line(l, t)) continue;
-    // Sign-offs and Cc are not given in review; Link and Closes in a reply
-    // point at a discussion rather than tag the patch.
-    if (t.name == "Signed-off-by" || t.name == "Co-developed-by" || t.name == "Cc" || t.name == "Link" ||
-        t.name == "Closes")
-      continue;
-    if (is_person_trailer(t.name) && t.email != from) continue;
+    // Cc is not given in review; Link and Closes in a reply point at a
+    // discussion rather than tag the patch. Whose a person trailer is (the
+    // sender's own, by address or name) is decided at assembly, where
+    // --sloppy-trailers can accept any.
+    if (t.name == "Cc" || t.name == "Link" || t.name == "Closes") continue;
+    // A person given in review is named with a full address ("<j@host>"
+    // without a domain is a typo, and b4 leaves it out too).
+    if (is_person_trailer(t.name) && !full_address(t.email)) continue;
     out.push_back(std::move(t));
   }
   return out;

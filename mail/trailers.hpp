@@ -26,11 +26,13 @@ bool parse_trailer_line(std::string_view line, Trailer& out);
 // one). Lines that are not trailers inside that paragraph are skipped.
 std::vector<Trailer> commit_trailers(std::string_view body);
 
-// Trailers a reviewer gave in a follow-up: unquoted lines before any diff or
-// signature. Person trailers count only when their address is the sender's
-// (`from_email`), as b4 does without --sloppy-trailers; Fixes counts from
-// anyone; Link, Closes, Cc and sign-offs in a reply are not review trailers.
-std::vector<Trailer> followup_trailers(std::string_view body, std::string_view from_email);
+// Trailers a follow-up gives: unquoted lines before any diff or signature.
+// Every person trailer is returned, whoever it names (including a
+// Signed-off-by the submitter forgot): core::trailer_acceptable() decides at
+// assembly whether the sender may give it, as b4 does. Link, Closes and Cc in
+// a reply are not review trailers, and a person trailer without a full
+// address (local@domain.tld) is not a trailer: both are left out.
+std::vector<Trailer> followup_trailers(std::string_view body);
 
 // The commit message part of a patch body: up to the "---" line that starts
 // the diffstat, or the first diff line.

@@ -1,6 +1,9 @@
 #include "reports/series.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
+#include <set>
 
 #include "reports/ingest.hpp"
 #include "reports/terminal.hpp"
@@ -14,19 +17,42 @@ std::string author(const core::Series& s) {
   return s.author_name + " <" + s.author_email + ">";
 }
 
-struct Totals {
-  int acked = 0, reviewed = 0, tested = 0;
-};
+bool review_trailer(const core::Trailer& t) {
+  return t.name == "Acked-by" || t.name == "Reviewed-by" || t.name == "Tested-by";
+}
 
-Totals totals(const core::SeriesVersion& v) {
-  Totals t;
-  for (const auto& p : v.patches)
-    for (const auto& tr : p.trailers) {
-      if (tr.name == "Acked-by") ++t.acked;
-      else if (tr.name == "Reviewed-by") ++t.reviewed;
-      else if (tr.name == "Tested-by") ++t.tested;
+// A patch's title for pairing versions: the subject without its leading
+// reply prefix and bracket tags, folded.
+std::string bare_title(const std::string& subject) {
+  size_t i = 0;
+  for (;;) {
+    while (i < subject.size() && subject[i] == ' ') ++i;
+    if (subject.compare(i, 3, "Re:") == 0 || subject.compare(i, 3, "RE:") == 0) {
+      i += 3;
+      continue;
     }
-  return t;
+    if (i < subject.size() && subject[i] == '[') {
+      size_t close = subject.find(']', i);
+      if (close == std::string::npos) break;
+      i = close + 1;
+      continue;
+    }
+    break;
+  }
+  std::string out;
+  bool space = false;
+  for (size_t k = i; k < subject.size(); ++k) {
+    char c = subject[k];
+    if (c == ' ' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  while (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
 }
 
 nlohmann::json split_words(const std::string& s) {
@@ -56,7 +82,7 @@ nlohmann::json series_json(const core::Series& s) {
     for (const auto& p : v.patches) {
       nlohmann::json trailers = nlohmann::json::array();
       for (const auto& t : p.trailers)
-        trailers.push_back({{"name", t.name}, {"value", t.value}, {"from", t.from}});
+        trailers.push_back({{"name", t.name}, {"value", t.value}, {"from", t.from}, {"cover", t.via_cover}});
       patches.push_back({{"index", p.index}, {"msgid", p.msgid}, {"subject", p.subject},
                          {"patch_id", p.patch_id}, {"carried", p.carried}, {"trailers", trailers}});
     }
@@ -69,6 +95,7 @@ nlohmann::json series_json(const core::Series& s) {
                         {"resend", v.resend},
                         {"base_commit", v.base_commit.empty() ? nlohmann::json() : nlohmann::json(v.base_commit)},
                         {"prerequisite_patch_ids", split_words(v.prerequisites)},
+                        {"cover_trailers_applied", core::cover_trailers_applied(v)},
                         {"patches", patches}});
   }
   return {{"id", s.id},         {"title", s.title}, {"author", author(s)},
@@ -92,7 +119,7 @@ std::string series_list_text(const std::vector<core::Series>& all, bool color) {
       const bool complete = v.missing().empty();
       line += ver + " " + paint(count, complete ? kGreen : kYellow, color);
     }
-    Totals t = totals(v);
+    core::ReviewCounts t = core::review_counts(v);
     line += "  A" + std::to_string(t.acked) + "·R" + std::to_string(t.reviewed) + "·T" + std::to_string(t.tested);
     line += s.rust ? "  " + paint("rust", kRed, color) : std::string("      ");
     line += "  " + s.title + paint("  — " + (s.author_name.empty() ? s.author_email : s.author_name), kDim, color);
@@ -109,27 +136,45 @@ std::vector<VersionChanges> version_changes(const core::Series& s) {
     VersionChanges c;
     c.from = a.version;
     c.to = b.version;
-    std::map<int, std::string> old_ids, new_ids;
-    for (const auto& p : a.patches) old_ids[p.index] = p.patch_id;
-    for (const auto& p : b.patches) new_ids[p.index] = p.patch_id;
-    // Patches are compared by content, so a patch that moved keeps its id:
-    // compare against every patch id of the older version, not the index.
-    std::map<std::string, int> old_by_id;
-    for (const auto& [i, id] : old_ids)
-      if (!id.empty()) old_by_id[id] = i;
-    for (const auto& [i, id] : new_ids) {
-      if (!id.empty() && old_by_id.count(id)) c.unchanged.push_back(i);
-      else if (old_ids.count(i)) c.changed.push_back(i);
-      else c.added.push_back(i);
+    // Pair as range-diff does: by patch id first (the same diff, wherever it
+    // moved), then by title (the patch changed); what is left is new or
+    // dropped.
+    std::set<size_t> old_used, new_paired;
+    for (size_t j = 0; j < b.patches.size(); ++j) {
+      if (b.patches[j].patch_id.empty()) continue;
+      for (size_t i = 0; i < a.patches.size(); ++i)
+        if (!old_used.count(i) && a.patches[i].patch_id == b.patches[j].patch_id) {
+          old_used.insert(i);
+          new_paired.insert(j);
+          c.unchanged.push_back(b.patches[j].index);
+          if (a.patches[i].index != b.patches[j].index) c.moved.push_back({a.patches[i].index, b.patches[j].index});
+          break;
+        }
     }
-    for (const auto& [i, id] : old_ids)
-      if (!new_ids.count(i)) c.removed.push_back(i);
+    for (size_t j = 0; j < b.patches.size(); ++j) {
+      if (new_paired.count(j)) continue;
+      const std::string t = bare_title(b.patches[j].subject);
+      for (size_t i = 0; i < a.patches.size(); ++i)
+        if (!old_used.count(i) && !t.empty() && bare_title(a.patches[i].subject) == t) {
+          old_used.insert(i);
+          new_paired.insert(j);
+          c.changed.push_back(b.patches[j].index);
+          if (a.patches[i].index != b.patches[j].index) c.moved.push_back({a.patches[i].index, b.patches[j].index});
+          break;
+        }
+    }
+    for (size_t j = 0; j < b.patches.size(); ++j)
+      if (!new_paired.count(j)) c.added.push_back(b.patches[j].index);
+    for (size_t i = 0; i < a.patches.size(); ++i)
+      if (!old_used.count(i)) c.removed.push_back(a.patches[i].index);
+    std::sort(c.unchanged.begin(), c.unchanged.end());
+    std::sort(c.changed.begin(), c.changed.end());
     out.push_back(std::move(c));
   }
   return out;
 }
 
-std::string series_show_text(const core::Series& s, bool color) {
+std::string series_show_text(const core::Series& s, bool color, int selected) {
   std::string out;
   out += paint(s.title, kBold, color) + "\n";
   out += "  " + std::string(s.pull ? "pull request" : "series") + " " + s.id + " by " + author(s) +
@@ -140,6 +185,7 @@ std::string series_show_text(const core::Series& s, bool color) {
     if (v.rfc) out += "  RFC";
     if (v.resend) out += "  RESEND";
     if (!s.pull) out += "  " + std::to_string(v.patches.size()) + "/" + std::to_string(v.expected) + " patches";
+    if (selected == v.version && s.versions.size() > 1) out += "  " + paint("(the version of the message asked for)", kDim, color);
     out += "\n";
     if (v.cover) out += "  cover: <" + *v.cover + ">\n";
     if (!v.base_commit.empty()) out += "  base-commit: " + v.base_commit + "\n";
@@ -152,9 +198,20 @@ std::string series_show_text(const core::Series& s, bool color) {
     for (const auto& p : v.patches) {
       out += "  [" + std::to_string(p.index) + "] " + p.subject + (p.carried ? " (carried from an older version)" : "") +
              "\n      <" + p.msgid + ">\n";
-      for (const auto& t : p.trailers)
-        if (t.from != p.msgid) out += "      " + paint(t.name + ": " + t.value, kGreen, color) + paint("  (" + t.from + ")", kDim, color) + "\n";
+      for (const auto& t : p.trailers) {
+        if (t.from == p.msgid) {
+          if (review_trailer(t))
+            out += "      " + paint(t.name + ": " + t.value, kGreen, color) + paint("  (in the commit message)", kDim, color) + "\n";
+          continue;
+        }
+        out += "      " + paint(t.name + ": " + t.value, kGreen, color) +
+               paint("  (" + t.from + (t.via_cover ? ", to the cover letter" : "") + ")", kDim, color) + "\n";
+      }
     }
+    if (int n = core::cover_trailers_applied(v))
+      out += "  " + paint(std::to_string(n) + " trailer" + (n == 1 ? "" : "s") +
+                              " given to the cover letter applied to every patch (seam am --no-cover-trailers leaves them out)",
+                          kDim, color) + "\n";
   }
   for (const auto& c : version_changes(s)) {
     auto list = [](const std::vector<int>& v) {
@@ -163,18 +220,28 @@ std::string series_show_text(const core::Series& s, bool color) {
       return r.empty() ? std::string("-") : r;
     };
     out += "\nv" + std::to_string(c.from) + " → v" + std::to_string(c.to) + ": unchanged " + list(c.unchanged) +
-           ", changed " + list(c.changed) + ", new " + list(c.added) + ", dropped " + list(c.removed) + "\n";
+           ", changed " + list(c.changed) + ", new " + list(c.added) + ", dropped " + list(c.removed);
+    if (!c.moved.empty()) {
+      out += ", moved";
+      for (const auto& [o, nw] : c.moved) out += " " + std::to_string(o) + "→" + std::to_string(nw);
+    }
+    out += "\n";
   }
   return out;
 }
 
-nlohmann::json series_show_json(const core::Series& s) {
+nlohmann::json series_show_json(const core::Series& s, int selected) {
   nlohmann::json j = series_json(s);
+  j["selected_version"] = selected ? nlohmann::json(selected) : nlohmann::json();
   for (size_t k = 0; k < s.versions.size(); ++k) j["versions"][k]["missing"] = ints(s.versions[k].missing());
   nlohmann::json changes = nlohmann::json::array();
-  for (const auto& c : version_changes(s))
+  for (const auto& c : version_changes(s)) {
+    nlohmann::json moved = nlohmann::json::array();
+    for (const auto& [o, nw] : c.moved) moved.push_back({{"from", o}, {"to", nw}});
     changes.push_back({{"from", c.from}, {"to", c.to}, {"unchanged", ints(c.unchanged)},
-                       {"changed", ints(c.changed)}, {"added", ints(c.added)}, {"removed", ints(c.removed)}});
+                       {"changed", ints(c.changed)}, {"added", ints(c.added)}, {"removed", ints(c.removed)},
+                       {"moved", moved}});
+  }
   j["changes"] = changes;
   return j;
 }

@@ -99,4 +99,56 @@ TEST_SUITE("mail/subject") {
       CHECK(s.version >= 1);
     }
   }
+
+  TEST_CASE("counter or version glued to PATCH, suffixed versions (patchwork's and b4's grammar)") {
+    struct Case {
+      const char* subject;
+      int version, index, total;
+      bool rfc;
+    };
+    const Case cases[] = {
+        {"[PATCH1/3] widget: one", 1, 1, 3, false},
+        {"[PATCH0/3] widget: cover", 1, 0, 3, false},
+        {"[PATCHv2 2/3] widget: two", 2, 2, 3, false},
+        {"[RFC PATCH2/5] widget: rfc", 1, 2, 5, true},
+        {"[PATCH v2b 1/3] widget: sub-revision", 2, 1, 3, false},
+        {"[RFC PATCHv4 3/7] widget: both", 4, 3, 7, true},
+        {"[PATCH-v3 1/2] widget: dash", 3, 1, 2, false},
+    };
+    for (const auto& c : cases) {
+      CAPTURE(c.subject);
+      auto s = parse_subject(c.subject);
+      CHECK(s.has_patch_tag);
+      CHECK(s.version == c.version);
+      CHECK(s.index == c.index);
+      CHECK(s.total == c.total);
+      CHECK(s.rfc == c.rfc);
+      CHECK(s.extra.empty());
+      CHECK(s.title.rfind("widget: ", 0) == 0);
+    }
+    // Revision words in a bracket right after the tag, and v2.1 sub-revisions.
+    auto b = parse_subject("[PATCH] [v2] acpi: quiet a warning");
+    CHECK(b.version == 2);
+    CHECK(b.title == "acpi: quiet a warning");
+    // On a numbered patch it is that patch's own history, not the series' version.
+    auto h = parse_subject("[PATCH 08/22] [v2] arch: consolidate prototypes");
+    CHECK(h.version == 1);
+    CHECK(h.index == 8);
+    CHECK(h.title == "arch: consolidate prototypes");
+    auto keep = parse_subject("[PATCH] [doc] fix typo");
+    CHECK(keep.title == "[doc] fix typo");
+    // "v5.9" is a kernel release, not a revision (b4 reads it so too).
+    CHECK(parse_subject("[PATCH for v5.9] kbuild: x").version == 1);
+    // One tag written as two brackets.
+    auto two = parse_subject("[RFC][PATCH v3 6/8] module: add namespaces");
+    CHECK(two.rfc);
+    CHECK(two.version == 3);
+    CHECK(two.index == 6);
+    CHECK(two.total == 8);
+    CHECK(two.title == "module: add namespaces");
+    // A PATCH-prefixed word that is neither stays a patch tag word.
+    auto w = parse_subject("[PATCHSET 1/2] x");
+    CHECK(w.has_patch_tag);
+    CHECK(w.index == 1);
+  }
 }

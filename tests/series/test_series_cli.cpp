@@ -1,0 +1,101 @@
+// The series commands end to end on our fixtures: a Message-ID selects its
+// version in am/show, --version picks another, cover-letter trailers are
+// announced and can be left out, --sloppy-trailers takes anyone's, and the
+// series list counts what show lists.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int status;
+  std::string out;  // standard output, then standard error
+};
+
+Run seam_run(const std::string& args) {
+  int st = 0;
+  std::string out = seam::test::shell(std::string("'") + SEAM_BINARY + "' " + args + " 2>&1", &st);
+  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
+}
+
+std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+
+size_t count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_SUITE("series/cli") {
+  TEST_CASE("am and show take the version of the message given; --version chooses another") {
+    seam::test::TempDir tmp;
+    const std::string db = "--db " + q(tmp / "s.db") + " ";
+    REQUIRE(seam_run(db + "ingest " + q(seam::test::data("series/version-inferred.mbox"))).status == 0);
+    auto v1 = seam_run(db + "am vc1-2@example.org");
+    CHECK(v1.status == 0);
+    CHECK(count(v1.out, "Subject: [PATCH 1/2] gadget: add counter") == 1);
+    CHECK(count(v1.out, "+int count;") == 0);
+    CHECK(count(v1.out, "+static int count;") == 1);
+    auto v2 = seam_run(db + "am vc2-0@example.org");
+    CHECK(v2.status == 0);
+    CHECK(count(v2.out, "Subject: [PATCH v2 1/2] gadget: add counter") == 1);
+    CHECK(count(v2.out, "Subject: [PATCH v2 2/2] rust: gadget: use counter") == 1);
+    auto other = seam_run(db + "am vc1-2@example.org --version 2");
+    CHECK(count(other.out, "+static unsigned int count;") == 1);
+    auto show = nlohmann::json::parse(seam_run(db + "show --json vc1-1@example.org").out);
+    CHECK(show["selected_version"] == 1);
+    REQUIRE(show["versions"].size() == 2);
+    CHECK(show["versions"][1]["received"] == 2);
+    CHECK(show["versions"][1]["cover"] == "vc2-0@example.org");
+  }
+
+  TEST_CASE("cover-letter trailers: announced, --no-cover-trailers leaves them out; --sloppy-trailers") {
+    seam::test::TempDir tmp;
+    const std::string db = "--db " + q(tmp / "s.db") + " ";
+    REQUIRE(seam_run(db + "ingest " + q(seam::test::data("series/trailer-people.mbox"))).status == 0);
+    auto def = seam_run(db + "am tp-0@example.org");
+    CHECK(def.status == 0);
+    CHECK(count(def.out, "Tested-by: Tess Tester <tess@example.com>") == 2);
+    CHECK(count(def.out, "given to the cover letter applied to every patch") == 1);
+    CHECK(count(def.out, "Acked-by: Mia Maintainer <mia@work.example>") == 1);
+    CHECK(count(def.out, "Gus Other") == 0);
+    auto nocover = seam_run(db + "am --no-cover-trailers tp-0@example.org");
+    CHECK(nocover.status == 0);
+    CHECK(count(nocover.out, "Tested-by: Tess Tester") == 0);
+    CHECK(count(nocover.out, "given to the cover letter") == 0);
+    auto sloppy = seam_run(db + "am --sloppy-trailers tp-0@example.org");
+    CHECK(count(sloppy.out, "Acked-by: Gus Other <gus@example.com>") == 1);
+
+    // One meaning of A·R·T: `series` counts what `show` lists.
+    auto list = seam_run(db + "series");
+    CHECK(list.out.find("A1·R1·T2") != std::string::npos);
+    auto show = seam_run(db + "show tp-1@example.org");
+    CHECK(count(show.out, "Acked-by: ") + count(show.out, "Reviewed-by: ") + count(show.out, "Tested-by: ") == 4);
+    CHECK(count(show.out, "(in the commit message)") == 1);
+    CHECK(count(show.out, "given to the cover letter applied to every patch") == 1);
+  }
+
+  TEST_CASE("an unrelated [PATCH] in a thread: am and series --rust reach it") {
+    seam::test::TempDir tmp;
+    const std::string db = "--db " + q(tmp / "s.db") + " ";
+    REQUIRE(seam_run(db + "ingest " + q(seam::test::data("series/additional-patch-after-review.mbox"))).status == 0);
+    auto rust = seam_run(db + "series --rust");
+    CHECK(count(rust.out, "\n") == 1);
+    CHECK(rust.out.find("rust: spindle: use a typed literal in new()") != std::string::npos);
+    auto am = seam_run(db + "am addp-2@example.org");
+    CHECK(am.status == 0);
+    CHECK(count(am.out, "Subject: [PATCH] rust: spindle: use a typed literal in new()") == 1);
+    CHECK(count(am.out, "spindle: spell the increment out") == 0);
+    auto c = seam_run(db + "am addp-1@example.org");
+    CHECK(count(c.out, "Reviewed-by: Finn Reviewer <finn@example.net>") == 1);
+    CHECK(count(c.out, "rust/kernel/spindle.rs") == 0);
+  }
+}
