@@ -1,5 +1,7 @@
 #include "reports/series.hpp"
 
+#include "reports/escape.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -122,7 +124,8 @@ std::string series_list_text(const std::vector<core::Series>& all, bool color) {
     core::ReviewCounts t = core::review_counts(v);
     line += "  A" + std::to_string(t.acked) + "·R" + std::to_string(t.reviewed) + "·T" + std::to_string(t.tested);
     line += s.rust ? "  " + paint("rust", kRed, color) : std::string("      ");
-    line += "  " + s.title + paint("  — " + (s.author_name.empty() ? s.author_email : s.author_name), kDim, color);
+    line += "  " + printable(s.title) +
+            paint("  — " + printable(s.author_name.empty() ? s.author_email : s.author_name), kDim, color);
     out += line + "\n";
   }
   return out;
@@ -176,10 +179,10 @@ std::vector<VersionChanges> version_changes(const core::Series& s) {
 
 std::string series_show_text(const core::Series& s, bool color, int selected) {
   std::string out;
-  out += paint(s.title, kBold, color) + "\n";
-  out += "  " + std::string(s.pull ? "pull request" : "series") + " " + s.id + " by " + author(s) +
+  out += paint(printable(s.title), kBold, color) + "\n";
+  out += "  " + std::string(s.pull ? "pull request" : "series") + " " + s.id + " by " + printable(author(s)) +
          (s.rust ? ", touches Rust" : "") + "\n";
-  if (!s.change_id.empty()) out += "  change-id: " + s.change_id + "\n";
+  if (!s.change_id.empty()) out += "  change-id: " + printable(s.change_id) + "\n";
   for (const auto& v : s.versions) {
     out += "\n" + paint("v" + std::to_string(v.version), kBold, color) + "  " + iso8601(v.date, 0).substr(0, 10);
     if (v.rfc) out += "  RFC";
@@ -187,8 +190,8 @@ std::string series_show_text(const core::Series& s, bool color, int selected) {
     if (!s.pull) out += "  " + std::to_string(v.patches.size()) + "/" + std::to_string(v.expected) + " patches";
     if (selected == v.version && s.versions.size() > 1) out += "  " + paint("(the version of the message asked for)", kDim, color);
     out += "\n";
-    if (v.cover) out += "  cover: <" + *v.cover + ">\n";
-    if (!v.base_commit.empty()) out += "  base-commit: " + v.base_commit + "\n";
+    if (v.cover) out += "  cover: <" + printable(*v.cover) + ">\n";
+    if (!v.base_commit.empty()) out += "  base-commit: " + printable(v.base_commit) + "\n";
     auto missing = v.missing();
     if (!missing.empty()) {
       std::string m;
@@ -196,16 +199,16 @@ std::string series_show_text(const core::Series& s, bool color, int selected) {
       out += "  " + paint("missing: " + m, kYellow, color) + "\n";
     }
     for (const auto& p : v.patches) {
-      out += "  [" + std::to_string(p.index) + "] " + p.subject + (p.carried ? " (carried from an older version)" : "") +
-             "\n      <" + p.msgid + ">\n";
+      out += "  [" + std::to_string(p.index) + "] " + printable(p.subject) + (p.carried ? " (carried from an older version)" : "") +
+             "\n      <" + printable(p.msgid) + ">\n";
       for (const auto& t : p.trailers) {
         if (t.from == p.msgid) {
           if (review_trailer(t))
-            out += "      " + paint(t.name + ": " + t.value, kGreen, color) + paint("  (in the commit message)", kDim, color) + "\n";
+            out += "      " + paint(printable(t.name + ": " + t.value), kGreen, color) + paint("  (in the commit message)", kDim, color) + "\n";
           continue;
         }
-        out += "      " + paint(t.name + ": " + t.value, kGreen, color) +
-               paint("  (" + t.from + (t.via_cover ? ", to the cover letter" : "") + ")", kDim, color) + "\n";
+        out += "      " + paint(printable(t.name + ": " + t.value), kGreen, color) +
+               paint("  (" + printable(t.from) + (t.via_cover ? ", to the cover letter" : "") + ")", kDim, color) + "\n";
       }
     }
     if (int n = core::cover_trailers_applied(v))
