@@ -138,12 +138,12 @@ bool inside(std::string_view part, std::string_view whole) {
 }
 
 // A message body: the commit's trailer block, a reviewer's trailers (the
-// sender's address is the first line), each line as a trailer, where the
+// sender's address is the first line, for scan_body), each line as a trailer, where the
 // commit message ends, and the body facts ingest stores.
 std::string trailers(std::string_view data) {
   std::string_view from = data.substr(0, data.find('\n'));
   for (const auto& t : mail::commit_trailers(data)) SEAM_FUZZ_CHECK(!t.name.empty(), "a trailer without a name");
-  for (const auto& t : mail::followup_trailers(data, from)) SEAM_FUZZ_CHECK(!t.name.empty(), "a trailer without a name");
+  for (const auto& t : mail::followup_trailers(data)) SEAM_FUZZ_CHECK(!t.name.empty(), "a trailer without a name");
   for (size_t i = 0; i < data.size();) {
     size_t nl = data.find('\n', i);
     size_t end = nl == std::string_view::npos ? data.size() : nl;
