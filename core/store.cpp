@@ -162,7 +162,7 @@ void test_kill_point(const std::string& point) {
   if (want && point == want) ::raise(SIGKILL);
 }
 
-Store::Store(const std::string& path, Open mode) : path_(path) {
+Store::Store(const std::string& path, Open mode, std::string_view wanted) : path_(path) {
   fs::path p(path);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (mode == Open::create) {
@@ -174,7 +174,7 @@ Store::Store(const std::string& path, Open mode) : path_(path) {
   } else {
     std::error_code ec;
     if (!fs::exists(p, ec))
-      throw SqliteError("no store at " + path +
+      throw SqliteError("no store at " + path + (wanted.empty() ? "" : " to look up " + std::string(wanted) + " in") +
                         " (a mistyped --db or $SEAM_DB? `seam ingest` creates one)");
   }
   sqlite3* db = nullptr;

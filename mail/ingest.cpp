@@ -201,6 +201,7 @@ void ingest_mbox_data(core::Store& store, core::Source& src, SourceReport& rep,
       } else {
         buf = extract_message(data, e, fmt);
         raw = buf;
+        entry = data.substr(e.offset, e.length);
       }
       return true;
     }
@@ -292,6 +293,7 @@ bool ingest_mbox_stream(core::Store& store, core::Source& src, SourceReport& rep
       } else {
         buf = extract_message(e.bytes, {0, e.bytes.size()}, fmt);
         raw = buf;
+        entry = e.bytes;
       }
       return true;
     }
