@@ -152,7 +152,7 @@ CREATE TABLE IF NOT EXISTS series_state(
 INSERT OR IGNORE INTO series_state(id, stale) VALUES(1, 0);
 CREATE TABLE IF NOT EXISTS message_digests(
   message_id INTEGER PRIMARY KEY REFERENCES messages(id),
-  digest TEXT NOT NULL  -- SHA-1 of the raw message as ingested
+  digest TEXT NOT NULL  -- mail::mbox_digest() of the message as ingested
 );
 )sql",
 };

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 
-#include "git/hash.hpp"
+#include <zlib.h>
+
+#include <cstdio>
+
 #include "mail/files.hpp"
 
 namespace seam::mail {
@@ -105,7 +108,13 @@ std::string mbox_digest(std::string_view entry) {
     entry = nl == std::string_view::npos ? std::string_view{} : entry.substr(nl + 1);
   }
   while (!entry.empty() && (entry.back() == '\n' || entry.back() == '\r')) entry.remove_suffix(1);
-  return git::hash_bytes(entry);
+  // CRC-32 and length: it tells bytes apart that moved under the store (the
+  // question here), at several GB/s; SHA-1 cost ingest a tenth of its time.
+  uLong crc = crc32_z(0L, Z_NULL, 0);
+  crc = crc32_z(crc, reinterpret_cast<const Bytef*>(entry.data()), entry.size());
+  char out[48];
+  std::snprintf(out, sizeof out, "crc32:%08lx:%zu", static_cast<unsigned long>(crc), entry.size());
+  return out;
 }
 
 bool MboxStream::fill() {
