@@ -74,7 +74,7 @@ Action add_classify(CLI::App& app, Global& g) {
         return 1;
       }
     } else {
-      core::Store store(g.db_path(), core::Store::Open::existing);
+      core::Store store(g.db_path(), core::Store::Open::existing, a->what);
       std::vector<std::string> ids;
       if (auto sid = store.series_of(a->what)) {
         core::Store::SeriesFilter f;

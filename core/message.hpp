@@ -72,8 +72,9 @@ struct Message {
   PatchFacts facts;
   uint64_t size = 0;            // bytes of the raw message
   std::string where;            // locator within its source
-  // SHA-1 (hex) of the raw message as read at ingest (unescaped from its
-  // mbox), so that bytes read back later can be checked to be this message.
+  // mail::mbox_digest() of the message as read at ingest (its mbox entry
+  // before unquoting), so that bytes read back later can be checked to be
+  // this message.
   std::string digest;
 };
 

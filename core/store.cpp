@@ -152,7 +152,7 @@ CREATE TABLE IF NOT EXISTS series_state(
 INSERT OR IGNORE INTO series_state(id, stale) VALUES(1, 0);
 CREATE TABLE IF NOT EXISTS message_digests(
   message_id INTEGER PRIMARY KEY REFERENCES messages(id),
-  digest TEXT NOT NULL  -- SHA-1 of the raw message as ingested
+  digest TEXT NOT NULL  -- mail::mbox_digest() of the message as ingested
 );
 )sql",
     // 5: saved public-inbox queries of `seam fetch --follow`: what to ask
@@ -181,7 +181,7 @@ void test_kill_point(const std::string& point) {
   if (want && point == want) ::raise(SIGKILL);
 }
 
-Store::Store(const std::string& path, Open mode) : path_(path) {
+Store::Store(const std::string& path, Open mode, std::string_view wanted) : path_(path) {
   fs::path p(path);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (mode == Open::create) {
@@ -193,7 +193,7 @@ Store::Store(const std::string& path, Open mode) : path_(path) {
   } else {
     std::error_code ec;
     if (!fs::exists(p, ec))
-      throw SqliteError("no store at " + path +
+      throw SqliteError("no store at " + path + (wanted.empty() ? "" : " to look up " + std::string(wanted) + " in") +
                         " (a mistyped --db or $SEAM_DB? `seam ingest` creates one)");
   }
   sqlite3* db = nullptr;

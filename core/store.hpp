@@ -54,7 +54,9 @@ class Store {
   // other. With Open::existing a missing file is an error naming the path,
   // and series left stale by an interrupted ingest are assembled first.
   // Throws SqliteError with the path in the message when that fails.
-  explicit Store(const std::string& path, Open mode = Open::create);
+  // `wanted` (a Message-ID a command looks up, say) is named in the error
+  // when there is no store.
+  explicit Store(const std::string& path, Open mode = Open::create, std::string_view wanted = {});
 
   const std::string& path() const { return path_; }
   int schema_version() const;

@@ -28,11 +28,11 @@ size_t batch_size() {
   static const size_t n = [] {
     const char* e = std::getenv("SEAM_TEST_BATCH");  // tests: many small batches
     const long v = e ? std::strtol(e, nullptr, 10) : 0;
-    return v > 0 ? static_cast<size_t>(v) : size_t{8192};
+    return v > 0 ? static_cast<size_t>(v) : size_t{4096};
   }();
   return n;
 }
-constexpr size_t kBatchBytes = size_t{64} << 20;
+constexpr size_t kBatchBytes = size_t{24} << 20;
 // A message longer than this in a stream (pipe, gzip) is skipped with an
 // error rather than held: memory stays flat whatever --max-inflate says.
 // (Lists refuse mail a thousand times smaller.)
@@ -60,7 +60,11 @@ class Writer {
   // with the message; `shown` names it in errors.
   void take(std::string where, std::string shown, Parsed&& p, std::function<void()> checkpoint) {
     ++parsed_;
-    bytes_ += p.raw.size() + (p.message ? 1024 : 0);
+    bytes_ += p.raw.size() + 512;
+    if (p.message)
+      bytes_ += p.message->to_raw.size() + p.message->cc_raw.size() + p.message->subject.size() +
+                64 * (p.message->references.size() + p.message->facts.own_trailers.size() +
+                      p.message->facts.followup_trailers.size());
     pending_.push_back({std::move(where), std::move(shown), std::move(p), std::move(checkpoint)});
     if (pending_.size() >= batch_size() || bytes_ >= kBatchBytes) flush(false);
     if (opts_.progress && (parsed_ % 256 == 0 || parsed_ == total_))
@@ -201,6 +205,7 @@ void ingest_mbox_data(core::Store& store, core::Source& src, SourceReport& rep,
       } else {
         buf = extract_message(data, e, fmt);
         raw = buf;
+        entry = data.substr(e.offset, e.length);
       }
       return true;
     }
@@ -292,6 +297,7 @@ bool ingest_mbox_stream(core::Store& store, core::Source& src, SourceReport& rep
       } else {
         buf = extract_message(e.bytes, {0, e.bytes.size()}, fmt);
         raw = buf;
+        entry = e.bytes;
       }
       return true;
     }

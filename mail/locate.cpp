@@ -35,11 +35,12 @@ std::string message_at(std::string_view data, MboxEntry e, MboxFormat fmt) {
   return looks_like_mbox(slice) ? extract_message(data, e, fmt) : std::string(slice);
 }
 
-// True when `raw` is the message the store expects: its digest when one was
-// kept at ingest, else at least its Message-ID appears in its header.
-bool is_expected(std::string_view raw, const std::string& digest, const std::string& msgid,
-                 bool synthetic) {
-  if (!digest.empty()) return git::hash_bytes(raw) == digest;
+// True when `raw` is the message the store expects: the digest of its
+// entry (`entry`, the mbox entry it was unquoted from, or `raw` itself) when
+// one was kept at ingest, else at least its Message-ID is in its header.
+bool is_expected(std::string_view entry, std::string_view raw, const std::string& digest,
+                 const std::string& msgid, bool synthetic) {
+  if (!digest.empty()) return mbox_digest(entry) == digest;
   if (synthetic) return msgid.rfind(git::hash_bytes(raw), 0) == 0;
   const size_t header_end = raw.find("\n\n");
   return raw.substr(0, header_end).find(msgid) != std::string_view::npos;
@@ -75,59 +76,39 @@ RawRead read_raw(core::Store& store, const std::string& msgid) {
       const MboxEntry e = w.entry;
       // Unquoted as at ingest ("" is a source read before the format was kept).
       const MboxFormat fmt = m->source_mbox_format == "mboxo" ? MboxFormat::mboxo : MboxFormat::mboxrd;
-      std::optional<std::string> got;
-      std::optional<MappedFile> mapped;
-      if (m->source_kind == "mbox.gz") {
-        std::string slice = read_gzip_range(m->source, e.offset, e.length);
-        if (slice.size() == e.length) got = message_at(slice, {0, e.length}, fmt);
-      } else {
-        mapped.emplace(m->source);
-        if (e.offset + e.length <= mapped->data().size()) got = message_at(mapped->data(), e, fmt);
-      }
-      if (got && is_expected(*got, digest, msgid, synthetic)) {
-        r.raw = std::move(got);
-        return r;
-      }
-      // Not the bytes ingested (mail deleted or edited before it, as a mail
-      // client does on sync): find the message again in its source.
-      auto relocate = [&](auto&& next_entry) -> bool {
-        MboxEntry at;
-        std::string text;
-        while (next_entry(at, text)) {
-          if (text.find(msgid) == std::string::npos && !synthetic) continue;
-          if (is_expected(text, digest, msgid, synthetic)) {
-            store.update_locator(msgid, std::to_string(at.offset) + "+" + std::to_string(at.length));
-            r.raw = std::move(text);
-            return true;
-          }
-        }
-        return false;
+      // The entry at the locator, then (not the bytes ingested: mail deleted
+      // or edited before it, as a mail client does on sync) every entry of
+      // the source, until one is the message.
+      auto try_entry = [&](std::string_view entry, uint64_t offset) -> bool {
+        if (!synthetic && entry.find(msgid) == std::string_view::npos) return false;
+        std::string text = message_at(entry, {0, entry.size()}, fmt);
+        if (!is_expected(entry, text, digest, msgid, synthetic)) return false;
+        r.raw = std::move(text);
+        if (offset != e.offset || entry.size() != e.length)
+          store.update_locator(msgid, std::to_string(offset) + "+" + std::to_string(entry.size()));
+        return true;
       };
       bool found = false;
       if (m->source_kind == "mbox.gz") {
-        auto in = open_stream(m->source, m->source, -1, UINT64_MAX);
-        MboxStream ms(*in, uint64_t{256} << 20);
-        StreamEntry se;
-        found = relocate([&](MboxEntry& at, std::string& text) {
-          while (ms.next(se)) {
-            if (se.oversize) continue;
-            at = {se.offset, se.length};
-            text = message_at(se.bytes, {0, se.bytes.size()}, fmt);
-            return true;
-          }
-          return false;
-        });
+        std::string slice = read_gzip_range(m->source, e.offset, e.length);
+        found = slice.size() == e.length && try_entry(slice, e.offset);
+        if (!found) {
+          auto in = open_stream(m->source, m->source, -1, UINT64_MAX);
+          MboxStream ms(*in, uint64_t{256} << 20);
+          StreamEntry se;
+          while (!found && ms.next(se))
+            if (!se.oversize) found = try_entry(se.bytes, se.offset);
+        }
       } else {
-        std::string_view data = mapped->data();
-        auto entries = split_mbox(data, 0);
-        if (entries.empty() && !data.empty()) entries.push_back({0, data.size()});
-        size_t i = 0;
-        found = relocate([&](MboxEntry& at, std::string& text) {
-          if (i >= entries.size()) return false;
-          at = entries[i++];
-          text = message_at(data, at, fmt);
-          return true;
-        });
+        MappedFile mapped(m->source);
+        std::string_view data = mapped.data();
+        found = e.offset + e.length <= data.size() && try_entry(data.substr(e.offset, e.length), e.offset);
+        if (!found) {
+          auto entries = split_mbox(data, 0);
+          if (entries.empty() && !data.empty()) entries.push_back({0, data.size()});
+          for (size_t i = 0; !found && i < entries.size(); ++i)
+            found = try_entry(data.substr(entries[i].offset, entries[i].length), entries[i].offset);
+        }
       }
       if (!found) gone("no longer at " + where + " nor anywhere else");
     } else if (m->source_kind == "maildir") {
@@ -149,7 +130,7 @@ RawRead read_raw(core::Store& store, const std::string& msgid) {
         gone("its file " + where + " is gone");
       } else {
         std::string raw = read_file(file.string());
-        if (is_expected(raw, digest, msgid, synthetic)) r.raw = std::move(raw);
+        if (is_expected(raw, raw, digest, msgid, synthetic)) r.raw = std::move(raw);
         else gone("the file " + where + " holds other bytes");
       }
     } else if (m->source_kind == "public-inbox") {

@@ -34,6 +34,13 @@ std::vector<MboxEntry> split_mbox(std::string_view data, uint64_t from = 0);
 // mbox writers put before the next separator, unquoted according to `fmt`.
 std::string extract_message(std::string_view data, MboxEntry e, MboxFormat fmt);
 
+// The digest seam keeps of a message (core::Message::digest): CRC-32 and
+// length ("crc32:HEX:LEN") of an mbox entry without its separator line and trailing line ends, before
+// any unquoting — so reading it with the other quoting, or the blank line
+// after it going away, does not change it. A message that is no mbox entry
+// (a Maildir file, an epoch blob) is taken as it is, less trailing line ends.
+std::string mbox_digest(std::string_view entry);
+
 // git mailsplit's test for a separator line ("From " ... "hh:mm:ss YYYY").
 bool is_separator_line(std::string_view line);
 
@@ -68,6 +75,7 @@ class MboxStream {
 
  private:
   bool fill();  // reads more; false at the end
+  uint64_t margin() const;
   bool start();
 
   ByteStream& in_;

@@ -248,18 +248,22 @@ ParseResult parse_message(std::string_view raw) {
   }
 
   // A NUL byte would cut the value short in every C string API below (GMime,
-  // glib): two messages whose Message-IDs differ only after it would become
-  // one, the second dropped as a duplicate. Refused, named, never truncated.
-  const std::pair<const char*, const std::string*> fields[] = {
-      {"Message-ID", &h.message_id}, {"In-Reply-To", &h.in_reply_to}, {"References", &h.references},
-      {"From", &h.from}, {"Subject", &h.subject}, {"Date", &h.date}, {"To", &h.to}, {"Cc", &h.cc},
-      {"List-Id", &h.list_id}, {"Content-Type", &h.content_type},
-      {"Content-Transfer-Encoding", &h.transfer_encoding}};
-  for (const auto& [name, value] : fields) {
+  // glib). In the headers that identify and thread a message, two messages
+  // whose ids differ only after it would become one, the second dropped as a
+  // duplicate: refused, by name. In the others it is kept as U+FFFD, so that
+  // nothing after it is lost.
+  const std::pair<const char*, const std::string*> ids[] = {
+      {"Message-ID", &h.message_id}, {"In-Reply-To", &h.in_reply_to}, {"References", &h.references}};
+  for (const auto& [name, value] : ids) {
     if (value->find('\0') != std::string::npos) {
       r.error = std::string("refused: the ") + name + " header holds a NUL byte";
       return r;
     }
+  }
+  for (std::string* v : {&h.from, &h.subject, &h.date, &h.to, &h.cc, &h.list_id, &h.content_type,
+                         &h.transfer_encoding}) {
+    for (size_t at = v->find('\0'); at != std::string::npos; at = v->find('\0', at + 3))
+      v->replace(at, 1, "\xEF\xBF\xBD");
   }
 
   core::Message m;

@@ -19,8 +19,9 @@ struct ParseResult {
 // from its mbox). Mail is hostile: this never throws on content, and every
 // string it returns is valid UTF-8. A message with no usable Message-ID gets
 // a synthetic one derived from its bytes, so re-ingesting is stable. A
-// message whose stored headers (Message-ID, References, From, …) hold a NUL
-// byte is refused (`error` names the header): never kept cut short.
+// message whose Message-ID, In-Reply-To or References holds a NUL byte is
+// refused (`error` names the header); in the other headers a NUL is kept as
+// U+FFFD. Never is a value cut short at a NUL.
 ParseResult parse_message(std::string_view raw);
 
 // The body of `raw` as UTF-8 text: its text parts and patch attachments, in

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "git/hash.hpp"
+#include "mail/mbox.hpp"
 #include "mail/parse.hpp"
 
 namespace seam::mail {
@@ -25,6 +25,7 @@ Parsed fetch_and_parse(Fetcher& fetcher, size_t i, bool keep_raw) {
   Parsed p;
   std::string error;
   std::string_view raw;
+  fetcher.entry = {};
   if (!fetcher.fetch(i, raw, error)) {
     p.error = error.empty() ? "cannot be read" : error;
     return p;
@@ -32,7 +33,7 @@ Parsed fetch_and_parse(Fetcher& fetcher, size_t i, bool keep_raw) {
   ParseResult r = parse_message(raw);
   if (r.message) {
     p.message = std::move(r.message);
-    p.message->digest = git::hash_bytes(raw);
+    p.message->digest = mbox_digest(fetcher.entry.empty() ? raw : fetcher.entry);
     if (keep_raw) p.raw.assign(raw);
   } else {
     p.error = std::move(r.error);

@@ -27,6 +27,9 @@ class Fetcher {
   virtual ~Fetcher() = default;
   // Returns false and sets `error` when message i cannot be read.
   virtual bool fetch(size_t i, std::string_view& raw, std::string& error) = 0;
+  // Set by fetch() to the mbox entry `raw` was unquoted from, when it was:
+  // the message's digest is taken of it (mail::mbox_digest), else of `raw`.
+  std::string_view entry;
 };
 
 struct PipelineSpec {

@@ -177,7 +177,8 @@ TEST_SUITE("cli/ingest") {
   TEST_CASE("--max-inflate refuses a .gz that inflates too far") {
     seam::test::TempDir tmp;
     std::string big;
-    for (int i = 0; big.size() < (3u << 20) / 2; ++i) big += seam::test::mbox_entry("b" + std::to_string(i) + "@example.org");
+    int n = 0;
+    for (; big.size() < (3u << 20) / 2; ++n) big += seam::test::mbox_entry("b" + std::to_string(n) + "@example.org");
     gz_write(tmp / "big.mbox.gz", big);
     json j = ingest_json(tmp, "--max-inflate 1 " + q(tmp / "big.mbox.gz"), 1);
     REQUIRE(j["sources"].size() == 1);
@@ -185,9 +186,13 @@ TEST_SUITE("cli/ingest") {
     CHECK(s["kind"] == "mbox.gz");
     CHECK(s["fatal"].get<std::string>().find("inflates past 1048576") != std::string::npos);
     CHECK(s["fatal"].get<std::string>().find("big.mbox.gz") != std::string::npos);
-    CHECK(list_json(tmp).empty());
+    // The stream is read in batches: what came before the cap may be stored
+    // (with its cursor); a run with a higher cap completes it, nothing twice.
+    const auto before = static_cast<int64_t>(list_json(tmp).size());
+    CHECK(before < n);
     json ok = ingest_json(tmp, "--max-inflate 2 " + q(tmp / "big.mbox.gz"));
-    CHECK(ok["sources"][0]["added"].get<int64_t>() > 1000);
+    CHECK(ok["sources"][0]["added"].get<int64_t>() == n - before);
+    CHECK(static_cast<int64_t>(list_json(tmp).size()) == n);
   }
 
   TEST_CASE("ingest - reads one message or an mbox from a pipe") {

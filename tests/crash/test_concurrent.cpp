@@ -63,7 +63,7 @@ TEST_SUITE("crash") {
       const std::string out = shell(cmd + "wait");
       CHECK_MESSAGE(out.find("x=0") != std::string::npos, out << read_bytes(tmp / "create.err"));
       CHECK_MESSAGE(out.find("y=0") != std::string::npos, out << read_bytes(tmp / "create.err"));
-      CHECK(dump_rows(store_dump(db), "messages") == 8);
+      CHECK(dump_rows(store_dump(db), "messages") == 16);
     }
   }
 

@@ -13,7 +13,7 @@ using namespace seam::test;
 
 namespace {
 
-constexpr const char* kBatch = "SEAM_TEST_BATCH=250";
+constexpr const char* kBatch = "SEAM_TEST_BATCH=300";
 
 void gz_write(const fs::path& path, const std::string& text) {
   gzFile f = gzopen(path.c_str(), "wb");
@@ -49,22 +49,22 @@ void kill_and_resume(const TempDir& tmp, const std::string& source, const std::s
   CHECK(store_dump(db) == ref);
 }
 
-int batches_of(size_t messages) { return static_cast<int>((messages + 249) / 250); }
+int batches_of(size_t messages) { return static_cast<int>((messages + 299) / 300); }
 
 }  // namespace
 
 TEST_SUITE("crash") {
   TEST_CASE("an mbox ingest killed after any batch or inside assembly resumes to the uninterrupted store") {
     TempDir tmp;
-    // 160 series x (cover + 4 patches + 4 reviews + an ack) = 1,600 messages.
-    const std::string text = series_mbox(160, 4);
+    // 300 series x (cover + 4 patches + 4 reviews + an ack) = 3,000 messages.
+    const std::string text = series_mbox(300, 4);
     write_file(tmp / "big.mbox", text);
     const std::string src = "'" + (tmp / "big.mbox").string() + "'";
     const std::string ref = reference(tmp, src, "mbox");
-    REQUIRE(dump_rows(ref, "messages") == 1600);
-    REQUIRE(dump_rows(ref, "series") == 160);
-    REQUIRE(dump_rows(ref, "series_trailers") >= 640);
-    const int batches = batches_of(1600);
+    REQUIRE(dump_rows(ref, "messages") == 3000);
+    REQUIRE(dump_rows(ref, "series") == 300);
+    REQUIRE(dump_rows(ref, "series_trailers") >= 1200);
+    const int batches = batches_of(3000);
     for (int b = 1; b <= batches; ++b) kill_and_resume(tmp, src, "batch:" + std::to_string(b), ref, "mbox");
     kill_and_resume(tmp, src, "assembly", ref, "mbox");
   }
@@ -119,9 +119,9 @@ TEST_SUITE("crash") {
     kill_and_resume(tmp, mdsrc, "batch:1", mref, "md");
     kill_and_resume(tmp, mdsrc, "assembly", mref, "md");
 
-    // A small epoch: 300 messages in 300 commits, made with git fast-import.
+    // A small epoch: 400 messages in 400 commits, made with git fast-import.
     const fs::path epoch = tmp / "0.git";
-    const std::string ep = series_mbox(30, 4, "e");
+    const std::string ep = series_mbox(40, 4, "e");
     std::string fi;
     pos = 0;
     n = 0;
@@ -142,7 +142,7 @@ TEST_SUITE("crash") {
           (tmp / "fi.txt").string() + "'");
     const std::string esrc = "'" + epoch.string() + "'";
     const std::string eref = reference(tmp, esrc, "epoch");
-    REQUIRE(dump_rows(eref, "messages") == 300);
+    REQUIRE(dump_rows(eref, "messages") == 400);
     kill_and_resume(tmp, esrc, "batch:1", eref, "epoch");
     kill_and_resume(tmp, esrc, "assembly", eref, "epoch");
   }
@@ -153,16 +153,21 @@ TEST_SUITE("crash") {
     TempDir tmp;
     const std::string src = "'" + epoch.string() + "'";
     const fs::path refdb = tmp / "ref.db";
-    auto r = seam_at(refdb, "ingest " + src, "SEAM_TEST_BATCH=4000");
+    auto r = seam_at(refdb, "ingest " + src, "SEAM_TEST_BATCH=1000");
     REQUIRE_MESSAGE(r.status == 0, r.err);
     const std::string ref = store_dump(refdb);
     REQUIRE(dump_rows(ref, "series") > 100);
-    for (const std::string point : {"batch:1", "batch:3", "assembly"}) {
+    // Messages and duplicates are each one epoch commit.
+    const size_t commits = dump_rows(ref, "messages") + dump_rows(ref, "duplicates");
+    const int batches = static_cast<int>((commits + 999) / 1000);
+    REQUIRE(batches >= 2);
+    for (const std::string& point : {std::string("batch:1"), "batch:" + std::to_string(batches / 2 + 1),
+                                    std::string("assembly")}) {
       CAPTURE(point);
-      const fs::path db = tmp / (point.substr(0, 5) + ".db");
-      auto k = seam_at(db, "ingest " + src, "SEAM_TEST_BATCH=4000 SEAM_TEST_KILL_AFTER=" + point);
+      const fs::path db = tmp / (point.substr(0, 5) + point.substr(point.find(':') + 1) + ".db");
+      auto k = seam_at(db, "ingest " + src, "SEAM_TEST_BATCH=1000 SEAM_TEST_KILL_AFTER=" + point);
       REQUIRE(k.signal == SIGKILL);
-      auto again = seam_at(db, "ingest " + src, "SEAM_TEST_BATCH=4000");
+      auto again = seam_at(db, "ingest " + src, "SEAM_TEST_BATCH=1000");
       REQUIRE_MESSAGE(again.status == 0, again.err);
       const std::string got = store_dump(db);
       CHECK_MESSAGE(got == ref, first_difference(ref, got));
