@@ -92,7 +92,8 @@ bool parse_patch_group(std::string_view inner, Subject& out) {
       std::string_view rest = w.substr(5);
       if (!rest.empty() && rest[0] == '-') rest.remove_prefix(1);
       if (rest.size() > 1 && (rest[0] == 'v' || rest[0] == 'V') && all_digits(rest.substr(1))) {
-        out.version = std::atoi(std::string(rest.substr(1)).c_str());
+        // Fuzzing (tests/fuzz, subject): "PATCHv0" gave version 0; "v0" gives 1.
+        out.version = std::max(1, std::atoi(std::string(rest.substr(1)).c_str()));
         continue;
       }
     }
