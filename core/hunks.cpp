@@ -20,17 +20,26 @@ std::string strip_prefix(std::string_view p) {
 // "@@ -a,b +c,d @@ ..." → counts default to 1 when omitted.
 bool parse_hunk_header(std::string_view l, Hunk& h) {
   if (!starts(l, "@@ -")) return false;
-  const char* p = l.data() + 4;
+  // Fuzzing (tests/fuzz, hunks): strtol needs a terminated string, and a
+  // line of the view is not one (it read past the end of the text); and
+  // numbers are bounded, so that counting lines from them cannot overflow.
+  const std::string terminated(l);
   char* end = nullptr;
-  h.old_start = static_cast<int>(std::strtol(p, &end, 10));
+  bool sane = true;
+  auto number = [&](const char* p) {
+    const long n = std::strtol(p, &end, 10);
+    sane = sane && n >= 0 && n <= 100'000'000;
+    return sane ? static_cast<int>(n) : 0;
+  };
+  h.old_start = number(terminated.c_str() + 4);
   h.old_count = 1;
-  if (*end == ',') h.old_count = static_cast<int>(std::strtol(end + 1, &end, 10));
+  if (*end == ',') h.old_count = number(end + 1);
   if (end[0] != ' ' || end[1] != '+') return false;
-  h.new_start = static_cast<int>(std::strtol(end + 2, &end, 10));
+  h.new_start = number(end + 2);
   h.new_count = 1;
-  if (*end == ',') h.new_count = static_cast<int>(std::strtol(end + 1, &end, 10));
+  if (*end == ',') h.new_count = number(end + 1);
   h.header = std::string(l);
-  return h.old_count >= 0 && h.new_count >= 0;
+  return sane;
 }
 
 }  // namespace

@@ -6,10 +6,16 @@
 # the normal tests. Tests that need ../shared skip themselves when it is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEAM_WERROR=ON
-cmake --build build -j2
-ctest --test-dir build --output-on-failure
+phase() {  # phase NAME COMMAND...: runs it and says how long it took
+  local name="$1" start=$SECONDS
+  shift
+  "$@"
+  echo "== test.sh: $name took $((SECONDS - start)) s"
+}
+phase install-deps bash scripts/install-deps.sh
+phase configure cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEAM_WERROR=ON
+phase build cmake --build build -j2
+phase tests ctest --test-dir build --output-on-failure
 [ "${SEAM_QUICK:-0}" = 1 ] && exit 0
-bash scripts/sanitize.sh
-bash scripts/fuzz.sh
+phase sanitizers bash scripts/sanitize.sh
+phase fuzzing bash scripts/fuzz.sh

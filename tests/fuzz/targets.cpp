@@ -18,10 +18,15 @@
 namespace seam::fuzz {
 namespace {
 
+// UTF-8 as mail::make_valid_utf8 makes it, which also replaces NUL (valid
+// UTF-8, but GLib's validator refuses it): NUL bytes pass.
 bool valid_utf8(std::string_view s) {
   std::string copy(s);
-  mail::make_valid_utf8(copy);
-  return copy == s;
+  for (char& c : copy)
+    if (c == '\0') c = ' ';
+  std::string fixed = copy;
+  mail::make_valid_utf8(fixed);
+  return fixed == copy;
 }
 
 // "" or "<what>: not UTF-8".
@@ -124,12 +129,11 @@ std::string mailinfo(std::string_view data) {
     o.inbody_headers = !(f & 32);
     o.quoted_cr = (f >> 6) == 0 ? mail::QuotedCr::warn : (f >> 6) == 1 ? mail::QuotedCr::nowarn : mail::QuotedCr::strip;
   }
+  // Byte for byte git's output, which is not always UTF-8 (git leaves a
+  // header it cannot convert as it is): only the structure is checked.
   auto r = mail::mailinfo(data, o);
   if (r.empty) SEAM_FUZZ_CHECK(r.info.empty(), "an empty mail with mailinfo output");
-  if (o.charset) {
-    SEAM_FUZZ_TRY(utf8("mailinfo info", r.info));
-    SEAM_FUZZ_TRY(utf8("mailinfo msg", r.msg));
-  }
+  SEAM_FUZZ_CHECK(r.info.empty() || r.info.back() == '\n', "mailinfo output does not end a line");
   return {};
 }
 
