@@ -56,7 +56,7 @@ struct DiffScan {
   }
 
   void run(std::string_view text) {
-    bool in_diff = false, signed_off = false;
+    bool in_diff = false, signed_off = false, git_diff = false;
     size_t i = 0;
     while (i < text.size()) {
       size_t nl = text.find('\n', i);
@@ -67,7 +67,7 @@ struct DiffScan {
       switch (l[0]) {
         case 'd':
           if (starts_with(l, "diff --git ")) {
-            in_diff = has_diff = true;
+            in_diff = has_diff = git_diff = true;
             rust = rust || names_rust_file(l);
             if (!signed_off) add(l);
           }
@@ -91,6 +91,11 @@ struct DiffScan {
           if (starts_with(l, "+++ ")) {
             if (starts_with(l, "+++ b/") || starts_with(l, "+++ /dev/null")) has_diff = true;
             rust = rust || names_rust_file(l);
+            // A plain unified diff has no "diff --git" line to name its
+            // files: hash the post-image name instead, so that the same
+            // lines added to two files are two patches (versions are linked
+            // by patch id).
+            if (in_diff && !git_diff && !signed_off) add(l);
           } else if (in_diff && !signed_off) {
             add(l);
           }

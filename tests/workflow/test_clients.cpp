@@ -254,10 +254,9 @@ TEST_SUITE("workflow") {
     Home h({"gauge-2.eml"});
     const auto tree = gauge_tree(h.tmp);
     h.git_config(pi.base(), tree);
-    // The store exists before the macro runs, as a user's does: the test
-    // reads it while ,f writes (two first openings at once race on the
-    // schema: "table sources already exists", a store matter).
-    h.run_seam("list");
+    // The store exists before the macro runs, as a user's does (only ingest
+    // creates one; the test polls it with `list` while ,f writes).
+    h.run_seam("ingest " + q(seam::test::data("clients/gauge-2.eml").string()));
     Tmux t(h.tmp.path());
     start_neomutt(t, h);
     REQUIRE_MESSAGE(t.wait_for("rust: gauge: add a gauge abstraction"), t.screen());
