@@ -370,7 +370,7 @@ void doc_findings(TSNode root, const Fragment& f, const std::string& path, bool 
     const bool item = is(n, "function_item") || is(n, "struct_item") || is(n, "enum_item") || is(n, "union_item") ||
                       is(n, "trait_item") || is(n, "type_item") || is(n, "const_item") || is(n, "static_item") ||
                       is(n, "function_signature_item");
-    if (is(n, "mod_item") && in_test_code(ts_named_child(n, 0), f.text)) continue;
+    if (is(n, "mod_item") && in_test_code(ts_node_named_child(n, 0), f.text)) continue;
     if (item && is_pub(n, f.text)) {
       const uint32_t r0 = ts_node_start_point(n).row;
       uint32_t r1 = std::min<uint32_t>(ts_node_end_point(n).row, static_cast<uint32_t>(f.rows.size() - 1));
@@ -512,6 +512,12 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
           const Balance sb = balance_of(ts_tree_root_node(t.get()), text);
           if (!sb.prefix.empty() || !sb.suffix.empty()) {
             text = sb.prefix + text + sb.suffix + "\n";
+            t = ts::parse(parser.get(), text);
+            if (!t) continue;
+          }
+          if (ts_node_has_error(ts_tree_root_node(t.get()))) {
+            // The template is often an argument: `(r#"…"#, name = x)` wants a `;`.
+            text += ";\n";
             t = ts::parse(parser.get(), text);
             if (!t) continue;
           }
