@@ -155,6 +155,16 @@ std::string without_code_spans(const std::string& s) {
   return out;
 }
 
+// A doc row that is example code rather than prose: indented past the doc
+// text, or ending as code does.
+bool code_row(const std::string& row) {
+  const std::string t = trim_row(row);
+  const size_t i = is_doc_row(t) ? 3 : 2;
+  if (t.size() > i + 2 && t[i] == ' ' && t[i + 1] == ' ' && t[i + 2] == ' ') return true;
+  const char last = t.empty() ? ' ' : t.back();
+  return last == ';' || last == '{' || last == '}' || last == ',' || last == '(';
+}
+
 bool lower_start(const std::string& s) { return !s.empty() && s[0] >= 'a' && s[0] <= 'z'; }
 
 // The first word of `s` looks like code (an identifier with `_`, a call, a path).
@@ -174,7 +184,7 @@ const std::regex& doc_markup() {
 // `# Safety`/`# Invariants`/`# Guarantees` section over unchanged code, doc
 // text that is not Markdown, and comments against the coding guidelines'
 // style (capital first, period last).
-void comment_findings(TSNode root, const Fragment& f, const std::string& path,
+void comment_findings(TSNode root, const Fragment& f, const std::string& path, bool starts_file,
                       std::set<std::pair<std::string, int>>& seen, std::vector<Finding>& out) {
   const uint32_t n = static_cast<uint32_t>(f.rows.size());
   // Rows that a line comment starts (not text in a string that looks like one).
@@ -254,7 +264,7 @@ void comment_findings(TSNode root, const Fragment& f, const std::string& path,
       for (uint32_t k = r; k < end; ++k) {
         const std::string text = comment_text(trim_row(f.rows[k]));
         if (starts_with(text, "```")) fence = !fence;
-        if (fence || !f.added[k] || starts_with(text, "```")) continue;
+        if (fence || !f.added[k] || starts_with(text, "```") || code_row(f.rows[k])) continue;
         // Link targets are not prose: drop `](...)` and `[x]: url` lines.
         if (text.find("]: ") != std::string::npos) continue;
         std::string prose = std::regex_replace(without_code_spans(text), cached_regex(R"(\]\([^)]*\))"), "]");
@@ -280,7 +290,7 @@ void comment_findings(TSNode root, const Fragment& f, const std::string& path,
       for (uint32_t k = r; k < end; ++k) {
         const std::string text = comment_text(trim_row(f.rows[k]));
         if (starts_with(text, "```")) fence = !fence;
-        else if (!fence && !text.empty()) last = text;
+        else if (!fence && !text.empty() && !starts_with(text, "#") && !code_row(f.rows[k])) last = text;
       }
       const bool skip = first.empty() || starts_with(first, "SPDX-") || starts_with(first, "Copyright") ||
                         starts_with(first, "TODO") || starts_with(first, "FIXME") || starts_with(first, "XXX") ||
@@ -288,9 +298,10 @@ void comment_findings(TSNode root, const Fragment& f, const std::string& path,
       const char tail = last.empty() ? '.' : last.back();
       const bool code_like = !last.empty() && (last.find(';') != std::string::npos || tail == '{' || tail == '}' ||
                                                tail == ',' || tail == ')' || tail == '>' || tail == ']');
-      const bool bad_start = lower_start(first);
+      // Judge only what the fragment shows: a run cut by its edge may go on.
+      const bool bad_start = (r > 0 || starts_file) && lower_start(first);
       const bool link_target = last.find("]: ") != std::string::npos;
-      const bool bad_end = !code_like && !link_target && (std::isalnum(static_cast<unsigned char>(tail)) || tail == '`');
+      const bool bad_end = end < n && !code_like && !link_target && (std::isalnum(static_cast<unsigned char>(tail)) || tail == '`');
       if (!skip && (bad_start || bad_end) && seen.insert({"comment-style", f.line[r]}).second)
         out.push_back(made("comment-style", "low",
                            bad_start ? "comment does not start with a capital letter"
@@ -609,7 +620,7 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
         add_placeholder_finding(fd, out);
       }
     }
-    comment_findings(root, f, path, seen, out);
+    comment_findings(root, f, path, starts_file, seen, out);
     doc_findings(root, f, path, test_file, seen, out);
     bindings_outside(f, path, seen, out);
   }
