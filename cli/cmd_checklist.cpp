@@ -18,6 +18,7 @@ Action add_checklist(CLI::App& app, Global& g) {
   struct Args {
     std::string key, format = "md", out, rules, repo;
     int version = 0;
+    size_t max_items = 0;
   };
   auto a = std::make_shared<Args>();
   auto* sub = app.add_subcommand("checklist",
@@ -30,6 +31,9 @@ Action add_checklist(CLI::App& app, Global& g) {
                                  "file's extension (.md, .txt, .json, .html), else md")
                      ->check(CLI::IsMember({"md", "text", "json", "html"}));
   sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output (- is standard output)");
+  sub->add_option("--max-items", a->max_items,
+                  "Markdown and text: only the N most important entries of the series (undocumented unsafe code, "
+                  "then boundary violations, then by severity), saying how many were left out; default: all");
   sub->add_option("--rules", a->rules, "Extra rules folder (*.scm), after the built-in and user ones");
   sub->add_option("--repo", a->repo,
                   "A repository where the series applies (read only): whole files are parsed, so no SAFETY comment is "
@@ -68,9 +72,9 @@ Action add_checklist(CLI::App& app, Global& g) {
     std::string text;
     if (a->format == "json") text = reports::dump(reports::checklist_json(c), 2) + "\n";
     else if (a->format == "html")
-      text = reports::markdown_to_html(reports::checklist_markdown(c), "Review checklist: " + c.title);
-    else if (a->format == "text") text = reports::checklist_text(c, to_stdout(a->out) && reports::use_color(stdout));
-    else text = reports::checklist_markdown(c);
+      text = reports::markdown_to_html(reports::checklist_markdown(c, a->max_items), "Review checklist: " + c.title);
+    else if (a->format == "text") text = reports::checklist_text(c, to_stdout(a->out) && reports::use_color(stdout), a->max_items);
+    else text = reports::checklist_markdown(c, a->max_items);
     if (!emit(text, a->out, "checklist")) return 1;
     return rules.errors.empty() ? 0 : 1;  // a broken rule file: the checklist lacks its findings
   };

@@ -42,6 +42,39 @@ Finding glue_finding(const FileDiff& f, bool bindings_header) {
   return g;
 }
 
+// A change to how Rust is built: rust/Makefile, the allowed unstable
+// features, Kconfig `depends on RUST` and other build lines naming Rust.
+std::optional<Finding> rust_build_finding(const FileDiff& f) {
+  const std::string path = f.path();
+  const bool rust_makefile = path == "rust/Makefile" || (path.rfind("rust/", 0) == 0 && classify_path(path) == "build");
+  Finding g;
+  g.rule = "rust-build";
+  g.severity = "medium";
+  g.path = path;
+  bool features = false, any = false;
+  for (const auto& h : f.hunks)
+    for (const auto& l : h.lines) {
+      if (l.origin != '+' && l.origin != '-') continue;
+      const bool rusty = rust_makefile || l.text.find("RUST") != std::string::npos ||
+                         l.text.find("rust") != std::string::npos || l.text.find("Rust") != std::string::npos;
+      if (!rusty) continue;
+      features = features || l.text.find("rust_allowed_features") != std::string::npos;
+      any = true;
+      const int at = l.origin == '+' ? l.new_line : std::max(h.new_start, 1);
+      if (!g.line) g.line = at;
+      g.end_line = std::max(g.end_line, at);
+      if (g.snippet.size() < 400) g.snippet += std::string(1, l.origin) + l.text + "\n";
+    }
+  if (!any) return std::nullopt;
+  g.message = features ? "unstable Rust features allowed to the kernel changed (rust_allowed_features)"
+                       : "change to the Rust build (rust/Makefile, Kconfig depends on RUST, build flags)";
+  g.question = features ? "Is each newly allowed unstable feature needed, and is it on the way to stabilization "
+                          "with the minimum supported rustc?"
+                        : "Does the Rust build still work with every supported rustc and bindgen, and do the Kconfig "
+                          "dependencies (RUST, its version checks) say what the code needs?";
+  return g;
+}
+
 }  // namespace
 
 std::vector<Finding> c_used_by_rust(const FileDiff& f, const RepoView& repo) {
@@ -143,6 +176,8 @@ PatchReview review_patch(const std::vector<FileDiff>& files, const RuleSet& rule
         auto found = c_used_by_rust(f, *repo);
         r.findings.insert(r.findings.end(), found.begin(), found.end());
       }
+    } else if (fr.cls == "build" && !f.hunks.empty()) {
+      if (auto b = rust_build_finding(f)) r.findings.push_back(std::move(*b));
     } else if ((fr.cls == "c" || fr.cls == "c-header") && repo && !f.hunks.empty()) {
       auto found = c_used_by_rust(f, *repo);
       r.findings.insert(r.findings.end(), found.begin(), found.end());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "reports/classify.hpp"
 #include "reports/escape.hpp"
@@ -18,7 +19,11 @@ const char* group_of(const std::string& rule) {
       {"unsafe-impl", "Unsafe code"},      {"unsafe-trait", "Unsafe code"},       {"bindings-call", "Rust/C boundary"},
       {"extern-c", "Rust/C boundary"},     {"export-symbol", "Rust/C boundary"},  {"repr-c", "Rust/C boundary"},
       {"opaque", "Rust/C boundary"},       {"rust-c-glue", "Rust/C boundary"},    {"c-used-by-rust", "Rust/C boundary"},
-      {"kernel-pub-item", "New kernel API"},
+      {"kernel-pub-item", "New kernel API"},   {"bindings-outside-kernel", "Rust/C boundary"},
+      {"rust-build", "Rust/C boundary"},      {"safety-changed", "Unsafe code"},     {"send-sync", "Unsafe code"},
+      {"numeric-cast", "Pointers and ownership"}, {"lock-guard", "Locking and thread safety"},
+      {"raw-pointer-field", "Locking and thread safety"}, {"missing-docs", "Documentation"},
+      {"missing-panics-doc", "Documentation"}, {"doc-markdown", "Documentation"}, {"comment-style", "Documentation"},
       {"pointer-cast", "Pointers and ownership"}, {"raw-ownership", "Pointers and ownership"},
       {"raw-deref", "Pointers and ownership"},
       {"unwrap", "Panics"},                {"panic", "Panics"},                   {"allow-lint", "Lints and invariants"},
@@ -26,8 +31,6 @@ const char* group_of(const std::string& rule) {
   auto it = groups.find(rule);
   return it == groups.end() ? "Other rules" : it->second;
 }
-const std::vector<std::string> kGroupOrder = {"Unsafe code", "Rust/C boundary", "Pointers and ownership", "Panics",
-                                              "New kernel API", "Lints and invariants", "Other rules"};
 
 struct Summary {
   std::map<std::string, std::pair<int, int>> by_class;  // added, removed
@@ -112,14 +115,129 @@ std::string safety_line(const core::Finding& f, bool markdown) {
 
 // The fence language of a finding's excerpt.
 std::string language_of(const core::Finding& f) {
-  if (f.rule == "c-used-by-rust") return "diff";
+  if (f.rule == "c-used-by-rust" || f.rule == "rust-build") return "diff";
   return f.path.size() > 3 && f.path.compare(f.path.size() - 3, 3, ".rs") == 0 ? "rust" : "c";
+}
+
+// How much a finding needs a reviewer: undocumented unsafe code first, then
+// boundary violations, then by severity.
+int rank_of(const core::Finding& f) {
+  if (f.rule == "safety-placeholder" || (f.safety_state && *f.safety_state == "missing")) return 0;
+  if (f.rule == "bindings-outside-kernel" || f.rule == "c-used-by-rust") return 1;
+  if (f.severity == "high") return 2;
+  if (f.severity == "medium") return 3;
+  if (f.severity == "low") return 4;
+  return 5;
+}
+
+const char* rank_heading(int rank) {
+  static const char* names[] = {"Unsafe code without a justification", "Rust/C boundary violations",
+                                "High severity", "Medium severity", "Low severity", "Other"};
+  return names[std::clamp(rank, 0, 5)];
+}
+
+// Findings that carry their own justification or name: never folded.
+bool foldable(const core::Finding& f) {
+  return !f.safety_state && f.rule != "safety-placeholder" && f.rule != "c-used-by-rust" && f.rule != "rust-c-glue";
+}
+
+std::string place(const core::Finding& f) {
+  return std::to_string(f.line) + (f.end_line > f.line ? "-" + std::to_string(f.end_line) : "");
+}
+
+// The places of a folded entry: "12, 40-41, 55".
+std::string places(const std::vector<core::Finding>& all, const Entry& e) {
+  std::string s;
+  for (size_t i : e.findings) s += (s.empty() ? "" : ", ") + place(all[i]);
+  return s;
+}
+
+// Entries of the whole series kept under `max_items` (0: all), as
+// (patch, entry) pairs; the most important first, earlier patches first.
+std::set<std::pair<size_t, size_t>> kept_entries(const std::vector<std::vector<Entry>>& entries, size_t max_items) {
+  std::vector<std::pair<size_t, size_t>> all;
+  for (size_t p = 0; p < entries.size(); ++p)
+    for (size_t e = 0; e < entries[p].size(); ++e) all.emplace_back(p, e);
+  std::stable_sort(all.begin(), all.end(), [&](const auto& a, const auto& b) {
+    return entries[a.first][a.second].rank < entries[b.first][b.second].rank;
+  });
+  if (max_items > 0 && all.size() > max_items) all.resize(max_items);
+  return {all.begin(), all.end()};
 }
 
 }  // namespace
 
-std::string checklist_markdown(const Checklist& c) {
+std::vector<Entry> checklist_entries(const std::vector<core::Finding>& fs) {
+  const size_t n = fs.size();
+  std::vector<long> owner(n, -1);  // the finding whose entry a finding joins
+  // Inside an unsafe block (or impl): the block's entry, the innermost block.
+  for (size_t i = 0; i < n; ++i) {
+    if (fs[i].rule == "unsafe-block" || fs[i].rule == "unsafe-impl") continue;
+    if (fs[i].rule == "c-used-by-rust" || fs[i].rule == "rust-c-glue") continue;
+    long best = -1;
+    for (size_t j = 0; j < n; ++j) {
+      const auto& b = fs[j];
+      if ((b.rule != "unsafe-block" && b.rule != "unsafe-impl") || b.path != fs[i].path) continue;
+      if (fs[i].line < b.line || fs[i].line > std::max(b.line, b.end_line)) continue;
+      if (best < 0 || b.line > fs[static_cast<size_t>(best)].line) best = static_cast<long>(j);
+    }
+    owner[i] = best;
+  }
+  // On one line: one entry (an unsafe block opening there owns it).
+  for (size_t i = 0; i < n; ++i) {
+    if (owner[i] >= 0 || fs[i].rule == "c-used-by-rust" || fs[i].rule == "rust-c-glue") continue;
+    for (size_t j = 0; j < i; ++j)
+      if (owner[j] < 0 && fs[j].path == fs[i].path && fs[j].line == fs[i].line && fs[j].rule != "c-used-by-rust" &&
+          fs[j].rule != "rust-c-glue") {
+        owner[i] = static_cast<long>(j);
+        break;
+      }
+  }
+  std::vector<Entry> out;
+  std::map<size_t, size_t> entry_of;  // head finding -> entry
+  for (size_t i = 0; i < n; ++i) {
+    size_t head = i;
+    while (owner[head] >= 0) head = static_cast<size_t>(owner[head]);
+    auto [it, fresh] = entry_of.try_emplace(head, out.size());
+    if (fresh) out.push_back({});
+    out[it->second].findings.push_back(i);
+  }
+  // Single findings of one rule in one file: folded into one entry.
+  std::vector<Entry> folded;
+  std::map<std::pair<std::string, std::string>, size_t> fold_of;  // (path, rule) -> entry in `folded`
+  for (auto& e : out) {
+    const core::Finding& f = fs[e.findings[0]];
+    if (e.findings.size() == 1 && foldable(f)) {
+      auto [it, fresh] = fold_of.try_emplace({f.path, f.rule}, folded.size());
+      if (fresh) folded.push_back(std::move(e));
+      else {
+        folded[it->second].findings.push_back(e.findings[0]);
+        folded[it->second].folded = true;
+      }
+    } else {
+      folded.push_back(std::move(e));
+    }
+  }
+  for (auto& e : folded) {
+    // The most important finding leads; the others keep their order.
+    std::stable_sort(e.findings.begin(), e.findings.end(),
+                     [&](size_t a, size_t b) { return !e.folded && rank_of(fs[a]) < rank_of(fs[b]); });
+    e.rank = 5;
+    for (size_t i : e.findings) e.rank = std::min(e.rank, rank_of(fs[i]));
+  }
+  std::stable_sort(folded.begin(), folded.end(), [](const Entry& a, const Entry& b) { return a.rank < b.rank; });
+  return folded;
+}
+
+std::string checklist_markdown(const Checklist& c, size_t max_items) {
   const Summary s = summarize(c);
+  std::vector<std::vector<Entry>> entries;
+  size_t total = 0;
+  for (const auto& p : c.patches) {
+    entries.push_back(checklist_entries(p.review.findings));
+    total += entries.back().size();
+  }
+  const auto kept = kept_entries(entries, max_items);
   std::string out = "# Review checklist: " + md_text(c.title) + " (v" + std::to_string(c.version) + ")\n\n";
   out += "Series " + md_code(c.series_id) + " by " + md_text(c.author) + ", " + std::to_string(c.patches.size()) + "/" +
          std::to_string(c.expected) + " patches.\n\n## Summary\n\n";
@@ -131,42 +249,77 @@ std::string checklist_markdown(const Checklist& c) {
          " without a SAFETY comment, " + std::to_string(s.outside) + " whose comment the patch does not show, " +
          std::to_string(s.placeholders) + " with a placeholder comment)\n";
   out += "- Rust/C boundary crossings: " + std::to_string(s.boundary) + "\n";
-  for (const auto& p : c.patches) {
+  out += "- checklist entries: " + std::to_string(total);
+  if (kept.size() < total)
+    out += " (the " + std::to_string(kept.size()) + " most important shown, " + std::to_string(total - kept.size()) +
+           " left out by --max-items)";
+  out += "\n";
+  for (size_t pi = 0; pi < c.patches.size(); ++pi) {
+    const auto& p = c.patches[pi];
+    const auto& fs = p.review.findings;
     out += "\n## [" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + heading_text(p.subject) + "\n\n";
     out += "Message-ID: " + md_code(p.msgid) + "\n";
-    if (p.review.findings.empty()) out += "\nNothing for the rules to flag.\n";
-    for (const auto& g : kGroupOrder) {
-      bool header = false;
-      for (const auto& f : p.review.findings) {
-        if (group_of(f.rule) != g) continue;
-        if (!header) out += "\n### " + g + "\n\n";
-        header = true;
-        out += "- [ ] " +
-               md_code(f.path + ":" + std::to_string(f.line) +
-                       (f.end_line > f.line ? "-" + std::to_string(f.end_line) : "")) +
-               " " + md_text(f.message) + " (" + md_code(f.rule) + ", " + f.severity + ")\n";
-        const std::string snippet = printable_lines(f.snippet);
-        const std::string fence = md_fence(snippet);
-        out += "  " + fence + language_of(f) + "\n";
-        size_t i = 0;
-        while (i < snippet.size()) {
-          size_t nl = snippet.find('\n', i);
-          out += "  " + snippet.substr(i, (nl == std::string::npos ? snippet.size() : nl) - i) + "\n";
-          if (nl == std::string::npos) break;
-          i = nl + 1;
-        }
-        out += "  " + fence + "\n";
-        // Each its own paragraph of the item (a blank line between).
-        if (auto sl = safety_line(f, true); !sl.empty()) out += "\n  " + sl + "\n";
-        out += "\n  **Check:** " + md_text(f.question) + "\n";
+    if (fs.empty()) out += "\nNothing for the rules to flag.\n";
+    int heading = -1;
+    size_t left_out = 0;
+    for (size_t ei = 0; ei < entries[pi].size(); ++ei) {
+      const Entry& e = entries[pi][ei];
+      if (!kept.count({pi, ei})) {
+        ++left_out;
+        continue;
+      }
+      if (e.rank != heading) out += std::string("\n### ") + rank_heading(e.rank) + "\n\n";
+      heading = e.rank;
+      const core::Finding& f = fs[e.findings[0]];
+      if (e.folded) {
+        out += "- [ ] " + md_code(f.path) + " " + md_text(f.message) + " (" + md_code(f.rule) + ", " + f.severity +
+               "): " + std::to_string(e.findings.size()) + " places, lines " + places(fs, e) + "\n";
+      } else {
+        out += "- [ ] " + md_code(f.path + ":" + place(f)) + " " + md_text(f.message);
+        std::string rules = md_code(f.rule);
+        for (size_t k = 1; k < e.findings.size(); ++k) rules += ", " + md_code(fs[e.findings[k]].rule);
+        out += " (" + rules + ", " + f.severity + ")\n";
+      }
+      const std::string snippet = printable_lines(f.snippet);
+      const std::string fence = md_fence(snippet);
+      out += "  " + fence + language_of(f) + "\n";
+      size_t i = 0;
+      while (i < snippet.size()) {
+        size_t nl = snippet.find('\n', i);
+        out += "  " + snippet.substr(i, (nl == std::string::npos ? snippet.size() : nl) - i) + "\n";
+        if (nl == std::string::npos) break;
+        i = nl + 1;
+      }
+      out += "  " + fence + "\n";
+      // Each its own paragraph of the item (a blank line between).
+      if (auto sl = safety_line(f, true); !sl.empty()) out += "\n  " + sl + "\n";
+      out += "\n  **Check:** " + md_text(f.question) + "\n";
+      if (e.folded) continue;
+      std::set<std::string> asked{f.question};
+      for (size_t k = 1; k < e.findings.size(); ++k) {
+        const core::Finding& g = fs[e.findings[k]];
+        if (auto sl = safety_line(g, true); !sl.empty() && g.rule != "safety-placeholder") out += "\n  " + sl + "\n";
+        if (!asked.insert(g.question).second) continue;
+        out += "\n  **Also** (" + md_code(g.rule) + " at line " + place(g) + ", " + md_text(g.message) +
+               "): " + md_text(g.question) + "\n";
       }
     }
+    if (left_out)
+      out += "\n" + std::to_string(left_out) + " less important " + (left_out == 1 ? "entry" : "entries") +
+             " of this patch left out (--max-items).\n";
   }
   return out;
 }
 
-std::string checklist_text(const Checklist& c, bool color) {
+std::string checklist_text(const Checklist& c, bool color, size_t max_items) {
   const Summary s = summarize(c);
+  std::vector<std::vector<Entry>> entries;
+  size_t total = 0;
+  for (const auto& p : c.patches) {
+    entries.push_back(checklist_entries(p.review.findings));
+    total += entries.back().size();
+  }
+  const auto kept = kept_entries(entries, max_items);
   std::string out = paint(printable(c.title) + " (v" + std::to_string(c.version) + ")", kBold, color) + "\n";
   for (const auto& [cls, v] : s.by_class)
     out += "  " + cls + ": +" + std::to_string(v.first) + " -" + std::to_string(v.second) + " (" +
@@ -174,16 +327,37 @@ std::string checklist_text(const Checklist& c, bool color) {
   out += "  unsafe blocks " + std::to_string(s.unsafe_blocks) + ", " +
          paint(std::to_string(s.without_safety) + " without SAFETY", s.without_safety ? kRed : kDim, color) +
          ", boundary crossings " + std::to_string(s.boundary) + "\n";
-  for (const auto& p : c.patches) {
+  out += "  entries " + std::to_string(total);
+  if (kept.size() < total) out += ", " + std::to_string(total - kept.size()) + " left out by --max-items";
+  out += "\n";
+  for (size_t pi = 0; pi < c.patches.size(); ++pi) {
+    const auto& p = c.patches[pi];
+    const auto& fs = p.review.findings;
     out += "\n" + paint("[" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + printable(p.subject), kBold, color) + "\n";
-    for (const auto& g : kGroupOrder)
-      for (const auto& f : p.review.findings) {
-        if (group_of(f.rule) != g) continue;
-        out += "  [ ] " + paint(printable(f.path) + ":" + std::to_string(f.line), kDim, color) + " " +
-               paint(printable(f.message), f.severity == "high" ? kRed : kYellow, color) + "\n";
-        if (auto sl = safety_line(f, false); !sl.empty()) out += "      " + sl + "\n";
-        out += "      " + printable(f.question) + "\n";
+    size_t left_out = 0;
+    for (size_t ei = 0; ei < entries[pi].size(); ++ei) {
+      const Entry& e = entries[pi][ei];
+      if (!kept.count({pi, ei})) {
+        ++left_out;
+        continue;
       }
+      const core::Finding& f = fs[e.findings[0]];
+      const std::string where = e.folded ? printable(f.path) + " (" + std::to_string(e.findings.size()) +
+                                               " places: " + places(fs, e) + ")"
+                                         : printable(f.path) + ":" + std::to_string(f.line);
+      out += "  [ ] " + paint(where, kDim, color) + " " +
+             paint(printable(f.message), f.severity == "high" ? kRed : kYellow, color) + "\n";
+      if (auto sl = safety_line(f, false); !sl.empty()) out += "      " + sl + "\n";
+      out += "      " + printable(f.question) + "\n";
+      if (e.folded) continue;
+      std::set<std::string> asked{f.question};
+      for (size_t k = 1; k < e.findings.size(); ++k) {
+        const core::Finding& g = fs[e.findings[k]];
+        if (!asked.insert(g.question).second) continue;
+        out += "      also (" + g.rule + " at " + place(g) + "): " + printable(g.question) + "\n";
+      }
+    }
+    if (left_out) out += "  " + std::to_string(left_out) + " more left out (--max-items)\n";
   }
   return out;
 }
@@ -200,7 +374,11 @@ nlohmann::json checklist_json(const Checklist& c) {
       j["group"] = group_of(f.rule);
       findings.push_back(std::move(j));
     }
-    patches.push_back({{"index", p.index}, {"msgid", p.msgid}, {"subject", p.subject}, {"findings", findings}});
+    nlohmann::json entries = nlohmann::json::array();
+    for (const auto& e : checklist_entries(p.review.findings))
+      entries.push_back({{"findings", e.findings}, {"folded", e.folded}, {"rank", e.rank}});
+    patches.push_back(
+        {{"index", p.index}, {"msgid", p.msgid}, {"subject", p.subject}, {"findings", findings}, {"entries", entries}});
   }
   return {{"series", c.series_id},
           {"title", c.title},

@@ -26,8 +26,28 @@ struct Checklist {
   std::vector<ChecklistPatch> patches;
 };
 
-std::string checklist_markdown(const Checklist& c);
-std::string checklist_text(const Checklist& c, bool color);
+// One checklist entry: the findings it stands for, as indexes into a
+// patch's findings. Findings inside one unsafe block or on one line are
+// merged (one entry asking each question); the other findings of one rule in
+// one file are folded (one entry with the count and the list of places). The
+// first finding is the one the entry is ranked and shown by.
+struct Entry {
+  std::vector<size_t> findings;
+  bool folded = false;  // many places of one rule, rather than one place
+  int rank = 0;         // 0 undocumented unsafe code, 1 boundary violation, 2 high, 3 medium, 4 low, 5 other
+};
+
+// The entries of one patch's findings, most important first (rank, then
+// place). Every finding is in exactly one entry.
+std::vector<Entry> checklist_entries(const std::vector<core::Finding>& findings);
+
+// Markdown and text list entries, not findings. `max_items` > 0 keeps only
+// that many entries of the whole series, the most important ones, and says
+// how many were left out; 0 keeps them all.
+std::string checklist_markdown(const Checklist& c, size_t max_items = 0);
+std::string checklist_text(const Checklist& c, bool color, size_t max_items = 0);
+// Every finding, each with its group, and per patch its entries (indexes
+// into its findings) with their rank.
 nlohmann::json checklist_json(const Checklist& c);
 
 }  // namespace seam::reports

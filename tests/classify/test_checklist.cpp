@@ -14,19 +14,19 @@
 using namespace seam;
 
 TEST_SUITE("classify") {
-  TEST_CASE("checklist of the sample series: summary, one checkbox per finding") {
+  TEST_CASE("checklist of the sample series: summary, one checkbox per entry") {
     auto rules = core::load_rules({SEAM_RULES_DIR});
     auto data = mail::read_file(test::data("sample/rust-counter-v2.mbox").string());
     auto entries = mail::split_mbox(data);
     reports::Checklist c{"rust: add an abstraction for hardware counters", "9a81d877e5c0", "Ada Example", 2, 3, {}};
-    size_t findings = 0;
+    size_t findings = 0;  // checklist entries: findings merged per place and folded per rule and file
     for (int i = 1; i <= 3; ++i) {
       auto raw = mail::extract_message(data, entries[static_cast<size_t>(i)], mail::MboxFormat::mboxrd);
       auto parsed = mail::parse_message(raw);
       REQUIRE(parsed.message);
       c.patches.push_back({i, parsed.message->msgid, parsed.message->subject,
                            core::review_patch(core::parse_diff(mail::body_text(raw)), rules)});
-      findings += c.patches.back().review.findings.size();
+      findings += reports::checklist_entries(c.patches.back().review.findings).size();
     }
     auto md = reports::checklist_markdown(c);
     size_t boxes = 0;

@@ -72,7 +72,7 @@ TEST_SUITE("cli") {
     CHECK(p1["findings"].empty());
     const auto& p2 = j["patches"][1];
     CHECK(rules_of(p2) ==
-          "bindings-call@rust/kernel/widget.rs:17 unsafe-block@rust/kernel/widget.rs:17 "
+          "bindings-call@rust/kernel/widget.rs:17 numeric-cast@rust/kernel/widget.rs:17 unsafe-block@rust/kernel/widget.rs:17 "
           "kernel-pub-item@rust/kernel/widget.rs:22 ");
     for (const auto& f : p2["findings"]) {
       for (const char* key : {"rule", "severity", "path", "line", "end_line", "snippet", "question", "safety_comment",
