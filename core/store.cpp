@@ -1,6 +1,7 @@
 #include "core/store.hpp"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -209,8 +210,22 @@ Store::Store(const std::string& path, Open mode, std::string_view wanted) : path
   try {
     // WAL keeps readers (series, checklist, a mail client plugin) working
     // while ingest writes.
-    exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-    migrate();
+    // Turning a new store into WAL, and its first migration, can meet
+    // another process doing the same: SQLite may answer "locked" there
+    // without calling the busy handler (the lock is taken while the journal
+    // mode changes). Both steps are idempotent, so wait and try again.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+        migrate();
+        break;
+      } catch (const SqliteError& e) {
+        // (the code is gone after migrate() rolled back: read the message)
+        const bool locked = std::string_view(e.what()).find("is locked") != std::string_view::npos;
+        if (!locked || attempt >= 400) throw;
+        ::usleep(25000);  // 25 ms, 10 s in all
+      }
+    }
     if (mode == Open::existing) refresh_series();
   } catch (const SqliteError& e) {
     throw SqliteError("database " + path + ": " + e.what());
