@@ -98,7 +98,10 @@ Action add_fetch(CLI::App& app, Global& g) {
   add_lore_flags(sub, a->lore);
 
   return [a, &g]() -> int {
-    core::Store store(g.db_path());
+    // Listing or forgetting saved queries writes no mail: it needs a store
+    // that exists (a mistyped --db is an error, not a new empty store).
+    const bool bookkeeping = a->list_followed || !a->unfollow.empty();
+    core::Store store(g.db_path(), bookkeeping ? core::Store::Open::existing : core::Store::Open::create);
     if (a->list_followed) {
       for (const auto& q : store.saved_queries()) {
         std::string when = "never";

@@ -229,15 +229,30 @@ std::vector<Entry> checklist_entries(const std::vector<core::Finding>& fs) {
   return folded;
 }
 
-std::string checklist_markdown(const Checklist& c, size_t max_items) {
-  const Summary s = summarize(c);
+// The entries of every patch, how many in all, and which of them the
+// --max-items limit keeps (every one when it is 0).
+struct EntryPlan {
   std::vector<std::vector<Entry>> entries;
   size_t total = 0;
+  std::set<std::pair<size_t, size_t>> kept;
+};
+
+static EntryPlan plan_entries(const Checklist& c, size_t max_items) {
+  EntryPlan plan;
   for (const auto& p : c.patches) {
-    entries.push_back(checklist_entries(p.review.findings));
-    total += entries.back().size();
+    plan.entries.push_back(checklist_entries(p.review.findings));
+    plan.total += plan.entries.back().size();
   }
-  const auto kept = kept_entries(entries, max_items);
+  plan.kept = kept_entries(plan.entries, max_items);
+  return plan;
+}
+
+std::string checklist_markdown(const Checklist& c, size_t max_items) {
+  const Summary s = summarize(c);
+  const EntryPlan plan = plan_entries(c, max_items);
+  const auto& entries = plan.entries;
+  const size_t total = plan.total;
+  const auto& kept = plan.kept;
   std::string out = "# Review checklist: " + md_text(c.title) + " (v" + std::to_string(c.version) + ")\n\n";
   out += "Series " + md_code(c.series_id) + " by " + md_text(c.author) + ", " + std::to_string(c.patches.size()) + "/" +
          std::to_string(c.expected) + " patches.\n\n## Summary\n\n";
@@ -313,13 +328,10 @@ std::string checklist_markdown(const Checklist& c, size_t max_items) {
 
 std::string checklist_text(const Checklist& c, bool color, size_t max_items) {
   const Summary s = summarize(c);
-  std::vector<std::vector<Entry>> entries;
-  size_t total = 0;
-  for (const auto& p : c.patches) {
-    entries.push_back(checklist_entries(p.review.findings));
-    total += entries.back().size();
-  }
-  const auto kept = kept_entries(entries, max_items);
+  const EntryPlan plan = plan_entries(c, max_items);
+  const auto& entries = plan.entries;
+  const size_t total = plan.total;
+  const auto& kept = plan.kept;
   std::string out = paint(printable(c.title) + " (v" + std::to_string(c.version) + ")", kBold, color) + "\n";
   for (const auto& [cls, v] : s.by_class)
     out += "  " + cls + ": +" + std::to_string(v.first) + " -" + std::to_string(v.second) + " (" +

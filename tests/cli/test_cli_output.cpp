@@ -128,13 +128,19 @@ TEST_SUITE("cli") {
     CHECK(run("list --help", err).status == 0);
     // The parser's errors: a missing argument, an unknown option, a bad value.
     for (const char* args : {"checklist", "show", "list --no-such-option", "checklist x --format pdf",
-                             "series --since", "classify a b c", "--db"}) {
+                             "series --since", "classify a b c", "--db", "checklist x --max-items -1",
+                             "checklist x --max-items 0", "list -n -1"}) {
       auto r = run("--db " + q(tmp / "s.db") + " " + args, err);
       CHECK_MESSAGE(r.status == 2, args << ": " << r.err);
       CHECK_MESSAGE(!r.err.empty(), args);
     }
     // Errors of the input, not of the command line, stay 1.
     CHECK(run("--db " + q(tmp / "s.db") + " show nothing@example.org", err).status == 1);
+    // Saved-query bookkeeping writes no mail: a mistyped store is an error
+    // and is not created.
+    CHECK(run("--db " + q(tmp / "typo.db") + " fetch --followed", err).status == 1);
+    CHECK(run("--db " + q(tmp / "typo.db") + " fetch --unfollow x", err).status == 1);
+    CHECK_FALSE(fs::exists(tmp / "typo.db"));
   }
 
   TEST_CASE("--db before or after the subcommand") {
