@@ -154,6 +154,19 @@ TEST_SUITE("cli") {
     CHECK(run("checklist --db " + q(s.db) + " " + s.id, s.err).out == s.seam("checklist " + s.id).out);
   }
 
+  TEST_CASE("series --since: impossible dates are refused, a year or a month means its first day") {
+    Sample s;  // the sample series: v2 dated 2025-11-03
+    for (const char* bad : {"2025-02-30", "2025-02-29", "2025-13-01", "2025-11-03T25:00", "2025-1-3", "yesterday"}) {
+      auto r = s.seam(std::string("series --since ") + bad);
+      CHECK_MESSAGE(r.status == 2, bad);
+      CHECK_MESSAGE(r.err.find("not a possible date") != std::string::npos, bad);
+    }
+    for (const char* from : {"2024-02-29", "2025", "2025-11", "2025-11-03", "2025-11-03T00:00"})
+      CHECK_MESSAGE(s.seam(std::string("series --since ") + from).out.find("hardware counters") != std::string::npos, from);
+    for (const char* after : {"2025-12", "2026", "2025-11-04"})
+      CHECK_MESSAGE(s.seam(std::string("series --since ") + after).out.empty(), after);
+  }
+
   TEST_CASE("-o - is standard output; -o FILE takes its format from the extension") {
     Sample s;
     auto dash = run("--db " + q(s.db) + " checklist " + s.id + " -o -", s.err);
