@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "mail/lore.hpp"
+#include "mail/sources/lore.hpp"
 
 namespace seam::cli {
 

@@ -10,7 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 
 namespace seam::cli {
 

@@ -3,10 +3,10 @@
 #include <iostream>
 #include <set>
 
-#include "core/hunks.hpp"
+#include "core/analysis/hunks.hpp"
 #include "git/objects.hpp"
 #include "mail/am.hpp"
-#include "mail/locate.hpp"
+#include "mail/sources/locate.hpp"
 
 namespace seam::cli {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/patch_review.hpp"
-#include "core/store.hpp"
+#include "core/analysis/patch_review.hpp"
+#include "core/store/store.hpp"
 #include "git/apply.hpp"
 #include "git/objects.hpp"
 

@@ -3,10 +3,10 @@
 #include <set>
 
 #include "core/message.hpp"
-#include "mail/date.hpp"
-#include "mail/mailinfo.hpp"
-#include "mail/parse.hpp"
-#include "mail/trailers.hpp"
+#include "mail/parse/date.hpp"
+#include "mail/parse/mailinfo.hpp"
+#include "mail/parse/parse.hpp"
+#include "mail/parse/trailers.hpp"
 
 namespace seam::mail {
 

@@ -11,7 +11,7 @@
 #include <regex>
 
 #include "git/objects.hpp"
-#include "mail/files.hpp"
+#include "mail/sources/files.hpp"
 #include "mail/pipeline.hpp"
 
 namespace seam::mail {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "core/store.hpp"
-#include "mail/mbox.hpp"
+#include "core/store/store.hpp"
+#include "mail/sources/mbox.hpp"
 
 namespace seam::mail {
 

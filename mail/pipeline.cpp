@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "mail/mbox.hpp"
-#include "mail/parse.hpp"
+#include "mail/sources/mbox.hpp"
+#include "mail/parse/parse.hpp"
 
 namespace seam::mail {
 

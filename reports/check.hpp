@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/patch_review.hpp"
+#include "core/analysis/patch_review.hpp"
 
 namespace seam::reports {
 

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "mail/ingest.hpp"
 
 namespace seam::reports {

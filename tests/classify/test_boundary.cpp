@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "core/boundary.hpp"
-#include "core/c_items.hpp"
-#include "core/classes.hpp"
-#include "core/patch_review.hpp"
+#include "core/analysis/boundary.hpp"
+#include "core/analysis/c_items.hpp"
+#include "core/analysis/classes.hpp"
+#include "core/analysis/patch_review.hpp"
 #include "git/apply.hpp"
 #include "git/objects.hpp"
 #include "tests/support.hpp"

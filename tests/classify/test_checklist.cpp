@@ -1,10 +1,10 @@
 // The checklist of the sample series, in its three forms.
 #include <doctest/doctest.h>
 
-#include "core/patch_review.hpp"
-#include "mail/files.hpp"
-#include "mail/mbox.hpp"
-#include "mail/parse.hpp"
+#include "core/analysis/patch_review.hpp"
+#include "mail/sources/files.hpp"
+#include "mail/sources/mbox.hpp"
+#include "mail/parse/parse.hpp"
 #include "reports/checklist.hpp"
 #include "reports/classify.hpp"
 #include "reports/ingest.hpp"

@@ -7,8 +7,8 @@
 
 #include <filesystem>
 
-#include "core/patch_review.hpp"
-#include "mail/files.hpp"
+#include "core/analysis/patch_review.hpp"
+#include "mail/sources/files.hpp"
 #include "reports/checklist.hpp"
 #include "tests/support.hpp"
 

@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "core/c_items.hpp"
-#include "core/patch_review.hpp"
+#include "core/analysis/c_items.hpp"
+#include "core/analysis/patch_review.hpp"
 #include "git/objects.hpp"
-#include "mail/files.hpp"
-#include "mail/mbox.hpp"
-#include "mail/parse.hpp"
+#include "mail/sources/files.hpp"
+#include "mail/sources/mbox.hpp"
+#include "mail/parse/parse.hpp"
 #include "tests/support.hpp"
 
 using namespace seam;

@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 
 
-#include "core/patch_review.hpp"
+#include "core/analysis/patch_review.hpp"
 #include "git/apply.hpp"
 #include "git/objects.hpp"
 #include "tests/support.hpp"

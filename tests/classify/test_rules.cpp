@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/classes.hpp"
-#include "core/patch_review.hpp"
-#include "mail/files.hpp"
-#include "mail/mbox.hpp"
-#include "mail/parse.hpp"
+#include "core/analysis/classes.hpp"
+#include "core/analysis/patch_review.hpp"
+#include "mail/sources/files.hpp"
+#include "mail/sources/mbox.hpp"
+#include "mail/parse/parse.hpp"
 #include "tests/support.hpp"
 
 using namespace seam;

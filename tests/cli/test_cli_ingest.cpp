@@ -10,8 +10,8 @@
 #include <set>
 #include <string>
 
-#include "mail/mbox.hpp"
-#include "mail/parse.hpp"
+#include "mail/sources/mbox.hpp"
+#include "mail/parse/parse.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;

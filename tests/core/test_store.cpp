@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;

@@ -5,15 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "core/hunks.hpp"
-#include "core/patch_review.hpp"
-#include "core/rules.hpp"
-#include "mail/bodyfacts.hpp"
-#include "mail/mailinfo.hpp"
-#include "mail/mbox.hpp"
-#include "mail/parse.hpp"
-#include "mail/subject.hpp"
-#include "mail/trailers.hpp"
+#include "core/analysis/hunks.hpp"
+#include "core/analysis/patch_review.hpp"
+#include "core/analysis/rules.hpp"
+#include "mail/parse/bodyfacts.hpp"
+#include "mail/parse/mailinfo.hpp"
+#include "mail/sources/mbox.hpp"
+#include "mail/parse/parse.hpp"
+#include "mail/parse/subject.hpp"
+#include "mail/parse/trailers.hpp"
 
 namespace seam::fuzz {
 namespace {

@@ -7,8 +7,8 @@
 #include <memory>
 #include <set>
 
-#include "core/hunks.hpp"
-#include "mail/subject.hpp"
+#include "core/analysis/hunks.hpp"
+#include "mail/parse/subject.hpp"
 #include "tests/fuzz/targets.hpp"
 #include "tests/support.hpp"
 

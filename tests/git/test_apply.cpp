@@ -7,13 +7,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "git/apply.hpp"
 #include "git/rangediff.hpp"
 #include "mail/am.hpp"
 #include "mail/ingest.hpp"
-#include "mail/parse.hpp"
-#include "mail/locate.hpp"
+#include "mail/parse/parse.hpp"
+#include "mail/sources/locate.hpp"
 #include "tests/support.hpp"
 
 using namespace seam;

@@ -6,7 +6,7 @@
 #include <iterator>
 #include <sstream>
 
-#include "mail/body.hpp"
+#include "mail/parse/body.hpp"
 #include "tests/support.hpp"
 
 using namespace seam::mail;

@@ -9,11 +9,11 @@
 #include <thread>
 #include <vector>
 
-#include "core/store.hpp"
-#include "mail/files.hpp"
+#include "core/store/store.hpp"
+#include "mail/sources/files.hpp"
 #include "mail/ingest.hpp"
-#include "mail/locate.hpp"
-#include "mail/mbox.hpp"
+#include "mail/sources/locate.hpp"
+#include "mail/sources/mbox.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;

@@ -2,7 +2,7 @@
 // outputs are what git mailinfo prints for the same input (checked against
 // git 2.39 when these were written); the t5100 vectors themselves are run
 // by test_mailinfo_peer.cpp.
-#include "mail/mailinfo.hpp"
+#include "mail/parse/mailinfo.hpp"
 #include "tests/support.hpp"
 
 using namespace seam::mail;

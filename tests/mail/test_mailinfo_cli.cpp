@@ -9,8 +9,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "mail/mailinfo.hpp"
-#include "mail/mbox.hpp"
+#include "mail/parse/mailinfo.hpp"
+#include "mail/sources/mbox.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;

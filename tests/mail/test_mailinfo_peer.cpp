@@ -11,8 +11,8 @@
 #include <regex>
 #include <set>
 
-#include "mail/mailinfo.hpp"
-#include "mail/mbox.hpp"
+#include "mail/parse/mailinfo.hpp"
+#include "mail/sources/mbox.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;

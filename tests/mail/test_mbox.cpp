@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "mail/files.hpp"
-#include "mail/mbox.hpp"
+#include "mail/sources/files.hpp"
+#include "mail/sources/mbox.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "mail/parse.hpp"
+#include "mail/parse/parse.hpp"
 #include "tests/support.hpp"
 
 using seam::core::Message;

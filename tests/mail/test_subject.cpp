@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "mail/subject.hpp"
+#include "mail/parse/subject.hpp"
 
 using seam::mail::parse_subject;
 

@@ -15,11 +15,11 @@
 #include <string_view>
 
 #include "core/series.hpp"
-#include "core/store.hpp"
-#include "mail/files.hpp"
+#include "core/store/store.hpp"
+#include "mail/sources/files.hpp"
 #include "mail/ingest.hpp"
-#include "mail/mbox.hpp"
-#include "mail/trailers.hpp"
+#include "mail/sources/mbox.hpp"
+#include "mail/parse/trailers.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;

@@ -6,13 +6,13 @@
 #include <filesystem>
 #include <set>
 
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "mail/am.hpp"
-#include "mail/files.hpp"
+#include "mail/sources/files.hpp"
 #include "mail/ingest.hpp"
-#include "mail/locate.hpp"
-#include "mail/mbox.hpp"
-#include "mail/trailers.hpp"
+#include "mail/sources/locate.hpp"
+#include "mail/sources/mbox.hpp"
+#include "mail/parse/trailers.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;

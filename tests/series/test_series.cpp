@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "core/series.hpp"
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "mail/ingest.hpp"
 #include "tests/support.hpp"
 

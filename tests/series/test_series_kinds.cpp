@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "core/series.hpp"
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "mail/ingest.hpp"
 #include "reports/series.hpp"
 #include "tests/support.hpp"

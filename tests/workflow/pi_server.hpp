@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "mail/mbox.hpp"
+#include "mail/sources/mbox.hpp"
 #include "tests/support.hpp"
 
 namespace seam::test {

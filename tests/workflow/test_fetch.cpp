@@ -10,7 +10,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-#include "mail/lore.hpp"
+#include "mail/sources/lore.hpp"
 #include "tests/support.hpp"
 #include "tests/workflow/pi_server.hpp"
 

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mail/mbox.hpp"
+#include "mail/sources/mbox.hpp"
 #include "tests/support.hpp"
 #include "tests/workflow/pi_server.hpp"
 

@@ -1,0 +1,80 @@
+#include "core/store/sqlite.hpp"
+
+namespace seam::core {
+
+static void check(sqlite3* db, int rc, const char* what) {
+  if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+    throw SqliteError(std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+  stmt_.reset(s);
+  check(db, rc, "prepare");
+}
+
+Statement& Statement::bind(int i, std::string_view v) {
+  check(db_, sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()),
+                               SQLITE_TRANSIENT),
+        "bind");
+  return *this;
+}
+Statement& Statement::bind(int i, int64_t v) {
+  check(db_, sqlite3_bind_int64(stmt_.get(), i, v), "bind");
+  return *this;
+}
+Statement& Statement::bind(int i, std::optional<int64_t> v) {
+  return v ? bind(i, *v) : bind_null(i);
+}
+Statement& Statement::bind_null(int i) {
+  check(db_, sqlite3_bind_null(stmt_.get(), i), "bind");
+  return *this;
+}
+Statement& Statement::bind_blob(int i, std::string_view v) {
+  check(db_, sqlite3_bind_blob64(stmt_.get(), i, v.data(), v.size(), SQLITE_TRANSIENT),
+        "bind");
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  throw SqliteError(std::string("step: ") + sqlite3_errmsg(db_));
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_.get());
+  sqlite3_clear_bindings(stmt_.get());
+}
+
+int64_t Statement::int64(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
+
+std::string Statement::text(int col) const {
+  auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), col));
+  if (!p) return {};
+  return std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), col)));
+}
+
+bool Statement::is_null(int col) const {
+  return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL;
+}
+
+void exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw SqliteError(msg);
+  }
+}
+
+}  // namespace seam::core

@@ -1,0 +1,168 @@
+// seam's store: one SQLite database holding messages, their references and
+// the cursors of the sources they came from. The schema is created and
+// migrated here and nowhere else.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/message.hpp"
+#include "core/series.hpp"
+#include "core/store/sqlite.hpp"
+
+namespace seam::core {
+
+// $SEAM_DB, else $XDG_DATA_HOME/seam/seam.db, else ~/.local/share/seam/seam.db.
+std::string default_db_path();
+
+// A source of mail and how far it has been read.
+struct Source {
+  int64_t id = 0;
+  std::string path;    // canonical path, or "-" for stdin
+  std::string kind;    // mbox, mbox.gz, maildir, public-inbox, stdin
+  std::string cursor;  // epoch: last commit ingested; file: "" (see size/offset)
+  int64_t size = 0;    // file sources: size when last read
+  int64_t mtime = 0;   // file sources: mtime (ns) when last read
+  int64_t offset = 0;  // file sources: offset up to which messages were read
+  // mbox sources: the quoting the file was read with ("mboxrd", "mboxo"; ""
+  // when read before seam remembered it, taken as mboxrd).
+  std::string mbox_format;
+  // mbox sources: a digest of the bytes before `offset` (see mail/ingest.cpp),
+  // so that a file rewritten with other mail is not resumed; "" when unknown.
+  std::string prefix_hash;
+};
+
+enum class AddResult { added, duplicate };
+
+// Test hook: when $SEAM_TEST_KILL_AFTER equals `point` ("batch:3",
+// "assembly"), the process kills itself with SIGKILL there, as a crash or
+// `kill -9` would. Does nothing otherwise.
+void test_kill_point(const std::string& point);
+
+class Store {
+ public:
+  // Whether opening may create the store. Only commands that write mail into
+  // it (ingest) create one; the others must not turn a mistyped --db into an
+  // empty store and its folders.
+  enum class Open { create, existing };
+
+  // Opens (with Open::create: creating the file and its directory when
+  // needed) and migrates; concurrent openers of a new store wait for each
+  // other. With Open::existing a missing file is an error naming the path,
+  // and series left stale by an interrupted ingest are assembled first.
+  // Throws SqliteError with the path in the message when that fails.
+  // `wanted` (a Message-ID a command looks up, say) is named in the error
+  // when there is no store.
+  explicit Store(const std::string& path, Open mode = Open::create, std::string_view wanted = {});
+
+  const std::string& path() const { return path_; }
+  int schema_version() const;
+
+  // The row for this source, created with an empty cursor on first use.
+  Source source(const std::string& path, const std::string& kind);
+  void save_source(const Source& s);
+
+  // Write transactions (BEGIN IMMEDIATE). Writers of other processes wait
+  // for each other (busy timeout), so keep them short: ingest parses outside
+  // them. A commit that stored a message also marks the series stale, in the
+  // same transaction (see refresh_series()).
+  void begin();
+  void commit();
+  void rollback();
+
+  // Stores a message once by Message-ID. A second message with the same id is
+  // recorded as a duplicate (with its own locator), not stored again; but the
+  // same bytes (same digest) read again from the same source are the stored
+  // message moved (a rewritten mbox): its locator is updated and it counts as
+  // a duplicate. `raw` is kept only for sources that cannot be read again
+  // (stdin, pipes).
+  AddResult add_message(int64_t source_id, const Message& m, std::string_view raw = {});
+
+  // The digest kept at ingest (Message::digest) of a stored message, "" when
+  // unknown (ingested before seam kept them) or no such message.
+  std::string message_digest(std::string_view msgid);
+  // Points a stored message at a new place in its source (read_raw found it
+  // moved). Its own short transaction unless one is open.
+  void update_locator(std::string_view msgid, const std::string& where);
+
+  // Maildir bookkeeping: the unique part of each file name already read.
+  bool maildir_seen(int64_t source_id, std::string_view name);
+  void mark_maildir_seen(int64_t source_id, std::string_view name);
+
+  int64_t message_count();
+  int64_t duplicate_count();
+
+  struct Listed {
+    Message message;
+    std::string source;       // path of the source
+    std::string source_kind;  // its kind (mbox, public-inbox, …)
+    std::string source_mbox_format;  // the source's Source::mbox_format
+  };
+  // Messages ordered by date (undated last); limit < 0 means all.
+  std::vector<Listed> list_messages(int64_t limit = -1);
+  std::optional<Listed> find_message(std::string_view msgid);
+  // The raw text kept for sources that cannot be re-read (stdin).
+  std::optional<std::string> kept_raw(std::string_view msgid);
+
+  // --- series (store_series.cpp) ---
+  // Every message's facts, in ingest order, for assembly.
+  std::vector<MessageFacts> load_facts();
+  // Reassembles every series from the stored facts (after an ingest).
+  void rebuild_series();
+  // True when messages were stored since the series were last assembled
+  // (also after an ingest that was killed before or during assembly).
+  bool series_stale();
+  // Assembles the series from one consistent read of the facts when they are
+  // stale, and clears the mark in the transaction that writes them (unless
+  // more mail came in meanwhile). Returns true when it assembled.
+  bool refresh_series();
+  // Replaces the assembled series with `series` (one transaction).
+  void replace_series(const std::vector<Series>& series);
+
+  struct SeriesFilter {
+    bool rust_only = false;
+    std::optional<int64_t> since;   // newest version on or after (unix seconds)
+    std::string author;             // substring of name or email, case-insensitive
+    std::string id;                 // one series by id
+  };
+  // Series newest first, with versions, patches and trailers.
+  std::vector<Series> load_series(const SeriesFilter& f);
+  // The id of the series a message (any version's cover, patch or reply)
+  // belongs to, or of the series with that id.
+  std::optional<std::string> series_of(std::string_view msgid_or_id);
+
+  // --- saved lore queries (`seam fetch --follow`) ---
+  struct SavedQuery {
+    std::string name;                // chosen by the user, unique
+    std::string query;               // public-inbox search terms
+    bool threads = false;            // whole threads of the matches
+    std::string base;                // inbox URL; "" = the configured one
+    std::optional<int64_t> last_run;  // unix seconds the last good run started
+  };
+  // Creates or replaces the query of that name.
+  void save_query(const SavedQuery& q);
+  // The saved query named `name`, or all of them (by name) when it is "".
+  std::vector<SavedQuery> saved_queries(std::string_view name = {});
+  // Deletes it; false when there was none of that name.
+  bool forget_query(std::string_view name);
+
+ private:
+  void migrate();
+  // Called by replace_series() inside its transaction, just before COMMIT.
+  void series_written();
+  void mark_series_stale();
+  Message read_row(Statement& st);
+
+  std::string path_;
+  DbHandle db_;
+  std::optional<Statement> insert_msg_, insert_ref_, insert_dup_, insert_raw_, insert_facts_,
+      insert_trailer_;
+  std::optional<Statement> seen_q_, seen_ins_, find_same_, move_msg_, insert_digest_;
+  bool stale_marked_ = false;         // in the open transaction
+  std::optional<int64_t> assembling_;  // the stale mark refresh_series() read
+};
+
+}  // namespace seam::core
