@@ -216,17 +216,30 @@ std::string series_show_text(const core::Series& s, bool color, int selected) {
                               " given to the cover letter applied to every patch (seam am --no-cover-trailers leaves them out)",
                           kDim, color) + "\n";
   }
+  // Patch numbers as N/M ("patch 2/5" of that version), never bare numbers
+  // that read like counts; dropped patches are numbered in the older version.
+  auto expected_of = [&](int version) {
+    for (const auto& v : s.versions)
+      if (v.version == version) return v.expected > 0 ? v.expected : static_cast<int>(v.patches.size());
+    return 0;
+  };
   for (const auto& c : version_changes(s)) {
-    auto list = [](const std::vector<int>& v) {
-      std::string r;
-      for (int i : v) r += (r.empty() ? "" : ",") + std::to_string(i);
-      return r.empty() ? std::string("-") : r;
+    const int old_n = expected_of(c.from), new_n = expected_of(c.to);
+    auto num = [](int i, int n) { return std::to_string(i) + "/" + std::to_string(n); };
+    auto list = [&](const char* what, const std::vector<int>& v, int n) {
+      if (v.empty()) return std::string(what) + " none";
+      std::string r = std::string(what) + (v.size() == 1 ? " patch " : " patches ");
+      for (size_t k = 0; k < v.size(); ++k) r += (k ? ", " : "") + num(v[k], n);
+      return r;
     };
-    out += "\nv" + std::to_string(c.from) + " → v" + std::to_string(c.to) + ": unchanged " + list(c.unchanged) +
-           ", changed " + list(c.changed) + ", new " + list(c.added) + ", dropped " + list(c.removed);
+    out += "\nv" + std::to_string(c.from) + " → v" + std::to_string(c.to) + ": " + list("unchanged", c.unchanged, new_n) +
+           "; " + list("changed", c.changed, new_n) + "; " + list("new", c.added, new_n) + "; " +
+           list("dropped", c.removed, old_n) + (c.removed.empty() ? "" : " of v" + std::to_string(c.from));
     if (!c.moved.empty()) {
-      out += ", moved";
-      for (const auto& [o, nw] : c.moved) out += " " + std::to_string(o) + "→" + std::to_string(nw);
+      out += "; moved";
+      for (size_t k = 0; k < c.moved.size(); ++k)
+        out += std::string(k ? "," : "") + " v" + std::to_string(c.from) + " patch " + num(c.moved[k].first, old_n) +
+               " → " + num(c.moved[k].second, new_n);
     }
     out += "\n";
   }

@@ -189,7 +189,11 @@ Action add_review(CLI::App& app, Global& g) {
 
     auto rules = core::load_rules(core::rule_dirs(SEAM_RULES_DIR, a->rules));
     for (const auto& e : rules.errors) std::cerr << "seam review: rule " << e.where << ": " << e.message << "\n";
-    auto inputs = patch_inputs(store, v, "review");
+    // The missing patches were reported once above, with what lore said:
+    // patch_inputs would warn again about the same version.
+    core::SeriesVersion present = v;
+    present.expected = 0;
+    auto inputs = patch_inputs(store, present, "review");
     if (!inputs) return 1;
     reports::Checklist c;
     c.title = place.series->title;

@@ -218,7 +218,10 @@ TEST_SUITE("series/kinds") {
     CHECK(c.removed == std::vector<int>{3});
     CHECK(c.moved == std::vector<std::pair<int, int>>{{2, 1}, {1, 2}});
     auto text = reports::series_show_text(s, false);
-    CHECK(text.find("unchanged 1, changed 2, new 3, dropped 3, moved 2→1 1→2") != std::string::npos);
+    CHECK(text.find("v1 → v2: unchanged patch 1/3; changed patch 2/3; new patch 3/3; dropped patch 3/3 of v1; moved "
+                    "v1 patch 2/3 → 1/3, v1 patch 1/3 → 2/3") != std::string::npos);
+    CHECK(text.find("v2 → v3: unchanged patches 1/2, 2/2; changed none; new none; dropped patch 3/3 of v2") !=
+          std::string::npos);
   }
 
   TEST_CASE("an unrelated [PATCH] inside a patch's thread is its own series; the thread's series keeps its own") {
