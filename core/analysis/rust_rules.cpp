@@ -111,6 +111,26 @@ bool in_test_code(TSNode n, const std::string& src) {
   return false;
 }
 
+// True when the code around `n` takes a lock: its enclosing fn (the whole
+// fragment when no fn is in sight) calls `lock…(`/`…_lock…(` (Mutex::lock,
+// lock_irqsave, spin_lock, try_lock) or names a `Guard`/`guard` (a guard
+// parameter or local), or it is in an impl of a guard type.
+bool under_lock(TSNode n, const std::string& src) {
+  static const std::regex lock(R"((\block\w*|_lock\w*)\s*\(|Guard|\bguard\b)");
+  TSNode scope = n;
+  bool in_fn = false;
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    if (is(p, "impl_item")) {
+      TSNode type = ts_node_child_by_field_name(p, "type", 4);
+      if (!ts_node_is_null(type) && node_text(type, src).find("Guard") != std::string::npos) return true;
+    }
+    if (!in_fn) scope = p;  // the nearest fn, else the root: the fragment
+    in_fn = in_fn || is(p, "function_item");
+  }
+  const std::string text = node_text(scope, src);
+  return std::regex_search(text, lock);
+}
+
 }  // namespace
 
 
@@ -246,13 +266,18 @@ void comment_findings(TSNode root, const Fragment& f, const std::string& path, b
       }
     } else {
       for (uint32_t k = r; k < end; ++k) {
-        if (f.rows[k].find("SAFETY:") == std::string::npos) continue;
+        const bool safety = f.rows[k].find("SAFETY:") != std::string::npos;
+        if (!safety && f.rows[k].find("INVARIANT:") == std::string::npos) continue;
         bool changed = false;
         for (uint32_t j = k; j < end; ++j) changed = changed || f.added[j];
         if (changed && !code_changed && seen.insert({"safety-changed", f.line[k]}).second)
-          out.push_back(made("safety-changed", "high", "SAFETY comment changed over unchanged unsafe code",
-                             "Does the reworded SAFETY comment still prove every precondition of the unsafe "
-                             "operations below, from what the surrounding code guarantees?",
+          out.push_back(made("safety-changed", "high",
+                             safety ? "SAFETY comment changed over unchanged unsafe code"
+                                    : "INVARIANT comment changed over unchanged code",
+                             safety ? "Does the reworded SAFETY comment still prove every precondition of the unsafe "
+                                      "operations below, from what the surrounding code guarantees?"
+                                    : "Does the reworded INVARIANT comment still show that the code below establishes "
+                                      "every invariant the type documents?",
                              path, f, k, end - 1));
         break;
       }
@@ -595,6 +620,8 @@ std::vector<Finding> analyze_rust_file(const FileDiff& file, const RuleSet& rule
                         (is(p, "function_item") && node_text(p, f.text).find("unsafe fn") != std::string::npos);
           if (!in_unsafe) continue;
         }
+        // C data behind `.get()` read or written under a lock is synchronised.
+        if (id == "opaque-unlocked" && under_lock(*target, f.text)) continue;
         const bool panicky = id == "unwrap" || id == "panic";
         if (panicky && (test_file || in_test_code(*target, f.text))) continue;
         if (!seen.insert({id, f.line[r0]}).second) continue;

@@ -72,11 +72,36 @@ TEST_SUITE("classify") {
     CHECK(lines_of(fs, "unsafe-block").empty());  // the block itself is unchanged
     auto doc = findings_of("safety-changed.yes-doc.diff");
     CHECK(lines_of(doc, "safety-changed") == std::vector<int>{42});
+    auto invariant = findings_of("safety-changed.yes-invariant.diff");
+    REQUIRE(lines_of(invariant, "safety-changed") == std::vector<int>{61});
+    for (const auto& f : invariant)
+      if (f.rule == "safety-changed") CHECK(f.message.find("INVARIANT") != std::string::npos);
   }
 
   TEST_CASE("numeric casts: to integer types and to _, not to pointers") {
     auto fs = findings_of("numeric-cast.yes.diff");
     CHECK(lines_of(fs, "numeric-cast") == std::vector<int>{21, 22, 23});
+  }
+
+  TEST_CASE("Opaque data through .get(): dereferenced or read/written outside a lock, not under one or when only passed on") {
+    // (*self.0.get()).limit = … (18), ptr::read_volatile(self.0.get()) (24),
+    // *self.0.get() (28), (*slot.get()).limit (34): no lock in their fns.
+    auto fs = findings_of("opaque-unlocked.yes.diff");
+    CHECK(lines_of(fs, "opaque-unlocked") == std::vector<int>{18, 24, 28, 34});
+    for (const auto& f : fs)
+      if (f.rule == "opaque-unlocked") CHECK(f.severity == "medium");
+    // The pointer returned or passed to C, the access after lock_irqsave(),
+    // with a Guard parameter, and in a guard's Deref: none.
+    auto no = findings_of("opaque-unlocked.no.diff");
+    CHECK(lines_of(no, "opaque-unlocked").empty());
+    CHECK(lines_of(no, "raw-deref").size() == 3);  // the dereferences are still dereferences
+  }
+
+  TEST_CASE("numeric .into(): to an integer type from a value of unseen type; not From, try_into, literals, other types") {
+    auto fs = findings_of("numeric-into.yes.diff");
+    CHECK(lines_of(fs, "numeric-into") == std::vector<int>{21, 22, 23});
+    auto no = findings_of("numeric-into.no.diff");
+    CHECK(lines_of(no, "numeric-into").empty());
   }
 
   TEST_CASE("code in a string template or a quote! is not code here") {
