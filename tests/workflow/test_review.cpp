@@ -88,6 +88,7 @@ TEST_SUITE("workflow") {
     auto r = review_in(tmp.path(), "review --no-fetch --format md -", one_message(tmp.path(), 2));
     REQUIRE(r.status == 0);
     CHECK(r.err.find("seam review: v2 lacks patches 1, 3 of 3 (--no-fetch: not asked from lore)\n") == 0);
+    CHECK(r.err.find("lacks", r.err.find("lacks") + 1) == std::string::npos);  // said once
     CHECK(r.out.find("rust: widget: enable and disable") != std::string::npos);
     CHECK(r.out.find("rust: widget: add the Widget type") == std::string::npos);
 
@@ -110,6 +111,7 @@ TEST_SUITE("workflow") {
     REQUIRE(r.status == 0);
     CHECK(r.err.find("seam review: cannot fetch the thread: " + refused + "/20250303-widget-v2-1-ada@example.org/t.mbox.gz: ") == 0);
     CHECK(r.err.find("seam review: v2 lacks patches 2, 3 of 3\n") != std::string::npos);
+    CHECK(r.err.find("lacks", r.err.find("lacks") + 1) == std::string::npos);  // said once
     CHECK(r.out.find("rust: widget: add the Widget type") != std::string::npos);
   }
 
