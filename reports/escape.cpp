@@ -297,3 +297,27 @@ std::string fit_width(std::string_view s, size_t width) {
 }
 
 }  // namespace seam::reports
+
+namespace seam::reports {
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string html_text(std::string_view s) { return html_escape(printable(s)); }
+
+std::string html_lines(std::string_view s) { return html_escape(printable_lines(s)); }
+
+}  // namespace seam::reports

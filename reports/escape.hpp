@@ -62,3 +62,21 @@ size_t display_width(std::string_view s);
 std::string fit_width(std::string_view s, size_t width);
 
 }  // namespace seam::reports
+
+namespace seam::reports {
+
+// `s` as HTML text or a quoted attribute value: `&`, `<`, `>`, `"` and `'`
+// become character references; nothing else changes (apply printable() first
+// to mail text: html_text() does both). No errors; allocates the result.
+std::string html_escape(std::string_view s);
+
+// Mail text for an HTML page, in an element or a quoted attribute:
+// html_escape(printable(s)). The result holds no markup, no character
+// reference of the mail's own, no control or bidi character.
+std::string html_text(std::string_view s);
+
+// A block of mail lines (a code excerpt) for a <pre>:
+// html_escape(printable_lines(s)); newlines and tabs kept.
+std::string html_lines(std::string_view s);
+
+}  // namespace seam::reports

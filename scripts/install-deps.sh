@@ -27,3 +27,6 @@ $SUDO apt-get install -y -q --no-install-recommends b4
 if ! command -v npm >/dev/null 2>&1; then
   $SUDO apt-get install -y -q npm
 fi
+# `seam site` is checked in a real browser: the tests load its pages in
+# headless Chromium (tests/site/).
+$SUDO apt-get install -y -q --no-install-recommends chromium
