@@ -29,7 +29,7 @@ struct Checklist {
   // shown under their items and patches as core::place_notes() places them
   // (ticks as [x], notes carried over from an earlier version with the old
   // and new code); notes of later versions are left out.
-  std::vector<core::ReviewNote> notes;
+  std::vector<core::ReviewNote> notes{};  // (an initializer: aggregates without it still compile warning-free)
 };
 
 // One checklist entry: the findings it stands for, as indexes into a

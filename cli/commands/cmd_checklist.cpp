@@ -21,6 +21,7 @@ Action add_checklist(CLI::App& app, Global& g) {
     std::string key, format = "md", out, rules, repo;
     int version = 0;
     size_t max_items = 0;
+    bool json = false;
   };
   auto a = std::make_shared<Args>();
   auto* sub = app.add_subcommand("checklist",
@@ -32,6 +33,7 @@ Action add_checklist(CLI::App& app, Global& g) {
                                  "md, text, json, or html (the Markdown through cmark); default: from the -o "
                                  "file's extension (.md, .txt, .json, .html), else md")
                      ->check(CLI::IsMember({"md", "text", "json", "html"}));
+  sub->add_flag("--json", a->json, "The same as --format json");
   sub->add_option("-o,--output", a->out, "Write to FILE instead of standard output (- is standard output)");
   sub->add_option("--max-items", a->max_items,
                   "Markdown and text: only the N most important entries of the series (undocumented unsafe code, "
@@ -43,7 +45,8 @@ Action add_checklist(CLI::App& app, Global& g) {
                   "out of sight; C hunks changing what Rust under rust/ uses through bindings:: are found; headers "
                   "bindings_helper.h includes are rust-c-glue");
   return [a, format, &g]() -> int {
-    if (format->count() == 0 && !to_stdout(a->out))
+    if (a->json) a->format = "json";
+    else if (format->count() == 0 && !to_stdout(a->out))
       if (std::string f = format_of_path(a->out); !f.empty()) a->format = f;
     core::Store store(g.db_path(), core::Store::Open::existing);
     auto built = build_checklist(store, {a->key, a->version, a->rules, a->repo}, "checklist");

@@ -1,8 +1,10 @@
 // seam note: a reviewer's notes and ticks on checklist items and patches.
 #include <iostream>
+#include <utility>
 
 #include "cli/checklist_input.hpp"
 #include "cli/commands.hpp"
+#include "cli/series_input.hpp"
 #include "core/analysis/item_id.hpp"
 #include "core/store/notes.hpp"
 #include "reports/escape.hpp"

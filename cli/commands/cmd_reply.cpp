@@ -1,5 +1,6 @@
 // seam reply: reply drafts to the patches a reviewer wrote notes on.
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <ctime>
 #include <set>
