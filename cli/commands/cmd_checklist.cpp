@@ -93,7 +93,12 @@ std::optional<BuiltChecklist> build_checklist(core::Store& store, const Checklis
                          core::review_patch(core::parse_diff((*inputs)[i].diff), rules, view ? &*view : nullptr)});
   }
   c.notes = core::series_notes(store, series->id);
-  core::record_items(store, series->id, v->version, reports::checklist_items(c));
+  try {
+    core::record_items(store, series->id, v->version, reports::checklist_items(c));
+  } catch (const core::SqliteError& e) {  // a read-only store: the checklist still shows
+    std::cerr << "seam " << command << ": warning: the items shown could not be recorded for seam note: " << e.what()
+              << "\n";
+  }
   out.version_index = static_cast<int>(v - series->versions.data());
   out.series = std::move(*series);
   return out;

@@ -1,6 +1,6 @@
 // Reply drafts: quoting, headers (hostile originals), templates, and the
-// drafts checked by the real programs: git send-email --dry-run and
-// neomutt -H (postponing the draft into a Maildir), headless.
+// drafts checked by the real programs: git send-email --dry-run,
+// neomutt -H (postponing the draft into a Maildir) and aerc (:recall), headless.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -280,6 +280,55 @@ TEST_SUITE("reply") {
       CHECK(head.find("\nBcc") == std::string::npos);
       CHECK(postponed.find("why is ptr valid here?") != std::string::npos);
     }
+    int st = 0;
+    seam::test::shell(tmux + " kill-server >/dev/null 2>&1", &st);
+  }
+
+  TEST_CASE("aerc recalls the draft from its Drafts folder with its headers and body") {
+    SEAM_SKIP_UNLESS(have("command -v tmux") && have("command -v aerc"), "tmux or aerc is not installed");
+    Home h;
+    with_notes(h);
+    const fs::path out = h.dir / "drafts";
+    h.seam(std::string("reply ") + kPatch1v1 + " -o " + q(out) + "/");
+    const fs::path mail = h.dir / "Mail";
+    for (const char* box : {"INBOX", "Drafts"})
+      for (const char* sub : {"cur", "new", "tmp"}) fs::create_directories(mail / box / sub);
+    fs::copy_file(out / "v1-0001-reply.eml", mail / "Drafts" / "cur" / "1764579600.1.seam-test:2,S");
+    const fs::path conf = h.dir / ".config" / "aerc";
+    fs::create_directories(conf);
+    seam::test::write_file(conf / "accounts.conf", "[test]\nsource = maildir://" + mail.string() +
+                                                       "\ndefault = Drafts\nfrom = Jose <jose@example.net>\n"
+                                                       "outgoing = /bin/true\npostpone = Drafts\n");
+    fs::permissions(conf / "accounts.conf", fs::perms::owner_read | fs::perms::owner_write);
+    seam::test::write_file(conf / "aerc.conf", "[general]\nunsafe-accounts-conf = true\n");
+    const std::string tmux = "tmux -S " + q(h.dir / "tmux.sock");
+    seam::test::shell(tmux + " -f /dev/null new-session -d -x 160 -y 50 " +
+                      q(h.env("XDG_CONFIG_HOME=" + q(h.dir / ".config") + " aerc")));
+    auto screen = [&] {
+      int st = 0;
+      return seam::test::shell(tmux + " capture-pane -p -J 2>&1", &st);
+    };
+    auto wait_for = [&](const std::string& text, int tenths = 300) {
+      for (int i = 0; i < tenths; ++i) {
+        if (screen().find(text) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      return false;
+    };
+    CHECK_MESSAGE(wait_for("Re: [PATCH 1/2] rust: widget: add the caf\xc3\xa9 abstraction"), screen());
+    // aerc drops keys while it loads the folder: type until the draft opens.
+    bool recalled = false;
+    for (int i = 0; i < 6 && !recalled; ++i) {
+      seam::test::shell(tmux + " send-keys -l ':recall'");
+      seam::test::shell(tmux + " send-keys Enter");
+      recalled = wait_for("why is ptr valid here?", 50);
+    }
+    const std::string s = screen();
+    CHECK_MESSAGE(recalled, s);
+    CHECK_MESSAGE(s.find("To: \"Zoe Lists\" <zoe+lists@example.org>") != std::string::npos, s);
+    CHECK_MESSAGE(s.find("Cc: <rust-for-linux@example.org>, \"Yann Reviewer\" <yann@example.net>") != std::string::npos, s);
+    CHECK_MESSAGE(s.find("Subject: Re: [PATCH 1/2] rust: widget: add the caf\xc3\xa9 abstraction") != std::string::npos, s);
+    CHECK_MESSAGE(s.find("> +        unsafe { bindings::widget_reset(self.ptr) }") != std::string::npos, s);
     int st = 0;
     seam::test::shell(tmux + " kill-server >/dev/null 2>&1", &st);
   }
