@@ -25,7 +25,7 @@ std::optional<core::ReviewItem> resolve_item(core::Store& store, const std::stri
   if (!series_key.empty()) {
     auto s = store.series_of(series_key);
     if (!s) {
-      std::cerr << "seam note: --series " << series_key << ": no series has this message or id\n";
+      std::cerr << "seam note: --series " << reports::printable(series_key) << ": no series has this message or id\n";
       return std::nullopt;
     }
     series = *s;
@@ -160,7 +160,14 @@ Action add_note(CLI::App& app, Global& g) {
         return 2;
       }
       std::string series;
-      if (!a->series.empty()) series = store.series_of(a->series).value_or("");
+      if (!a->series.empty()) {
+        auto s = store.series_of(a->series);
+        if (!s) {
+          std::cerr << "seam note: --series " << reports::printable(a->series) << ": no series has this message or id\n";
+          return 1;
+        }
+        series = *s;
+      }
       int n = 0;
       for (const auto& sn : core::series_notes(store, series))
         if (sn.item == a->what) n += core::delete_note(store, sn.id) ? 1 : 0;
