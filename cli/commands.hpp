@@ -31,5 +31,7 @@ Action add_fetch(CLI::App& app, Global& g);
 Action add_review(CLI::App& app, Global& g);
 Action add_check(CLI::App& app, Global& g);
 Action add_site(CLI::App& app, Global& g);
+Action add_note(CLI::App& app, Global& g);
+Action add_reply(CLI::App& app, Global& g);
 
 }  // namespace seam::cli

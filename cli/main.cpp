@@ -111,6 +111,8 @@ int run(int argc, char** argv, std::string& command) {
   reg(add_review, true);
   reg(add_check, true);
   reg(add_site, true);
+  reg(add_note, true);
+  reg(add_reply, true);
   std::string topic;
   CLI::App* help = app.add_subcommand("help", "Show the commands, or the options of one: seam help COMMAND");
   help->add_option("command", topic, "A seam command");

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "core/analysis/item_id.hpp"
 #include "reports/classify.hpp"
 #include "reports/escape.hpp"
 #include "reports/terminal.hpp"
@@ -25,9 +26,9 @@ const char* group_of(const std::string& rule) {
       {"raw-pointer-field", "Locking and thread safety"}, {"missing-docs", "Documentation"},
       {"missing-panics-doc", "Documentation"}, {"doc-markdown", "Documentation"}, {"comment-style", "Documentation"},
       {"pointer-cast", "Pointers and ownership"}, {"raw-ownership", "Pointers and ownership"},
-      {"raw-deref", "Pointers and ownership"},
-      {"unwrap", "Panics"},                {"panic", "Panics"},                   {"allow-lint", "Lints and invariants"},
-      {"invariant", "Lints and invariants"}};
+      {"raw-deref", "Pointers and ownership"}, {"numeric-into", "Pointers and ownership"},
+      {"opaque-unlocked", "Locking and thread safety"},
+      {"unwrap", "Panics"},                {"panic", "Panics"},                   {"allow-lint", "Lints"}};
   auto it = groups.find(rule);
   return it == groups.end() ? "Other rules" : it->second;
 }
@@ -229,12 +230,62 @@ std::vector<Entry> checklist_entries(const std::vector<core::Finding>& fs) {
   return folded;
 }
 
+// The ids of every entry of every patch: unique in the version.
+static std::vector<std::vector<std::string>> entry_ids(const Checklist& c,
+                                                       const std::vector<std::vector<Entry>>& entries) {
+  std::vector<const core::Finding*> heads;
+  for (size_t pi = 0; pi < c.patches.size(); ++pi)
+    for (const Entry& e : entries[pi]) heads.push_back(&c.patches[pi].review.findings[e.findings[0]]);
+  const std::vector<std::string> flat = core::item_ids(heads);
+  std::vector<std::vector<std::string>> out(entries.size());
+  size_t k = 0;
+  for (size_t pi = 0; pi < entries.size(); ++pi)
+    for (size_t ei = 0; ei < entries[pi].size(); ++ei) out[pi].push_back(flat[k++]);
+  return out;
+}
+
+static std::vector<core::ReviewItem> items_of(const Checklist& c, const std::vector<std::vector<Entry>>& entries,
+                                              const std::vector<std::vector<std::string>>& ids) {
+  std::vector<core::ReviewItem> out;
+  for (size_t pi = 0; pi < c.patches.size(); ++pi) {
+    const auto& p = c.patches[pi];
+    for (size_t ei = 0; ei < entries[pi].size(); ++ei) {
+      const core::Finding& f = p.review.findings[entries[pi][ei].findings[0]];
+      out.push_back({c.series_id, c.version, p.index, p.msgid, ids[pi][ei], f.rule, f.path, f.line, f.snippet});
+    }
+  }
+  return out;
+}
+
+std::vector<core::ReviewItem> checklist_items(const Checklist& c) {
+  std::vector<std::vector<Entry>> entries;
+  for (const auto& p : c.patches) entries.push_back(checklist_entries(p.review.findings));
+  return items_of(c, entries, entry_ids(c, entries));
+}
+
+// Where the notes of the series go in this checklist.
+struct NotePlan {
+  std::vector<std::vector<std::string>> ids;  // per patch, per entry
+  std::vector<core::NotePlace> places;
+  std::map<std::string, std::vector<const core::NotePlace*>> on_item;  // item id -> its notes and ticks
+  std::map<int, std::vector<const core::NotePlace*>> on_patch;         // patch index -> its patch notes
+  std::vector<const core::NotePlace*> left_over;
+  bool ticked(const Checklist& c, const std::string& id) const {
+    auto it = on_item.find(id);
+    if (it == on_item.end()) return false;
+    for (const auto* p : it->second)
+      if (c.notes[p->note].tick && !p->carried) return true;
+    return false;
+  }
+};
+
 // The entries of every patch, how many in all, and which of them the
 // --max-items limit keeps (every one when it is 0).
 struct EntryPlan {
   std::vector<std::vector<Entry>> entries;
   size_t total = 0;
   std::set<std::pair<size_t, size_t>> kept;
+  NotePlan notes;
 };
 
 static EntryPlan plan_entries(const Checklist& c, size_t max_items) {
@@ -244,7 +295,100 @@ static EntryPlan plan_entries(const Checklist& c, size_t max_items) {
     plan.total += plan.entries.back().size();
   }
   plan.kept = kept_entries(plan.entries, max_items);
+  NotePlan& np = plan.notes;
+  np.ids = entry_ids(c, plan.entries);
+  np.places = core::place_notes(c.notes, c.version, items_of(c, plan.entries, np.ids));
+  for (const auto& pl : np.places) {
+    if (!pl.item.empty()) np.on_item[pl.item].push_back(&pl);
+    else if (pl.patch > 0 && c.notes[pl.note].item.empty()) np.on_patch[pl.patch].push_back(&pl);
+    else np.left_over.push_back(&pl);
+  }
   return plan;
+}
+
+// A fenced code block indented by two spaces (inside a list item).
+static std::string md_block(const std::string& code, const std::string& lang) {
+  const std::string snippet = printable_lines(code);
+  const std::string fence = md_fence(snippet);
+  std::string out = "  " + fence + lang + "\n";
+  size_t i = 0;
+  while (i < snippet.size()) {
+    size_t nl = snippet.find('\n', i);
+    out += "  " + snippet.substr(i, (nl == std::string::npos ? snippet.size() : nl) - i) + "\n";
+    if (nl == std::string::npos) break;
+    i = nl + 1;
+  }
+  return out + "  " + fence + "\n";
+}
+
+// Note text as Markdown prose inside a list item: each line escaped, lines
+// kept as line breaks of one paragraph.
+static std::string md_note_text(const std::string& text) {
+  std::string out;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t nl = text.find('\n', i);
+    std::string line = text.substr(i, (nl == std::string::npos ? text.size() : nl) - i);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (!out.empty()) out += "  \n  ";
+    out += md_text(printable(line));
+    if (nl == std::string::npos) break;
+    i = nl + 1;
+  }
+  return out;
+}
+
+// One note (or a carried tick) of an item or patch, as paragraphs of a list
+// item; "" for a tick shown as [x].
+static std::string note_markdown(const Checklist& c, const core::NotePlace& pl) {
+  const core::ReviewNote& n = c.notes[pl.note];
+  if (n.tick && !pl.carried) return {};
+  const std::string from = n.version < c.version ? ", from v" + std::to_string(n.version) : "";
+  std::string out;
+  if (n.tick) out = "\n  **Ticked** on v" + std::to_string(n.version) + "; the code changed since: check it again.\n";
+  else
+    out = "\n  **Note** (#" + std::to_string(n.id) + from + (pl.carried ? ", carried over: the code changed" : "") +
+          "): " + md_note_text(n.text) + "\n";
+  if (pl.carried && !n.item.empty()) {
+    const std::string lang = n.path.size() > 3 && n.path.compare(n.path.size() - 3, 3, ".rs") == 0 ? "rust" : "c";
+    out += "\n  Was (v" + std::to_string(n.version) + ", line " + std::to_string(n.line) + "):\n\n" +
+           md_block(n.excerpt, lang) + "\n  Now:\n\n" + md_block(pl.new_excerpt, lang);
+  }
+  return out;
+}
+
+static std::string note_text_line(const Checklist& c, const core::NotePlace& pl, const std::string& indent) {
+  const core::ReviewNote& n = c.notes[pl.note];
+  if (n.tick && !pl.carried) return {};
+  std::string out;
+  if (n.tick) out = indent + "ticked on v" + std::to_string(n.version) + ", the code changed since: check it again\n";
+  else {
+    out = indent + "note #" + std::to_string(n.id) +
+          (n.version < c.version ? " (v" + std::to_string(n.version) + (pl.carried ? ", carried over" : "") + ")" : "") +
+          ": ";
+    std::string t = n.text;
+    for (char& ch : t)
+      if (ch == '\n') ch = ' ';
+    out += printable(t) + "\n";
+  }
+  if (pl.carried && !n.item.empty()) {
+    out += indent + "  was: " + printable(core::normalise_code(n.excerpt)) + "\n";
+    out += indent + "  now: " + printable(core::normalise_code(pl.new_excerpt)) + "\n";
+  }
+  return out;
+}
+
+static nlohmann::json note_json(const Checklist& c, const core::NotePlace& pl) {
+  const core::ReviewNote& n = c.notes[pl.note];
+  nlohmann::json j = {{"id", n.id},           {"version", n.version}, {"tick", n.tick},
+                      {"text", n.text},       {"carried", pl.carried}, {"item", n.item},
+                      {"patch", n.patch},     {"created", n.created}};
+  if (pl.carried && !n.item.empty()) {
+    j["old_excerpt"] = n.excerpt;
+    j["new_excerpt"] = pl.new_excerpt;
+    j["new_item"] = pl.item;
+  }
+  return j;
 }
 
 std::string checklist_markdown(const Checklist& c, size_t max_items) {
@@ -274,6 +418,13 @@ std::string checklist_markdown(const Checklist& c, size_t max_items) {
     const auto& fs = p.review.findings;
     out += "\n## [" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + heading_text(p.subject) + "\n\n";
     out += "Message-ID: " + md_code(p.msgid) + "\n";
+    if (auto it = plan.notes.on_patch.find(p.index); it != plan.notes.on_patch.end())
+      for (const auto* pl : it->second) {
+        const core::ReviewNote& n = c.notes[pl->note];
+        out += "\n**Note** (#" + std::to_string(n.id) +
+               (n.version < c.version ? ", from v" + std::to_string(n.version) : "") + "): " +
+               md_note_text(n.text) + "\n";
+      }
     if (fs.empty()) out += "\nNothing for the rules to flag.\n";
     int heading = -1;
     size_t left_out = 0;
@@ -286,34 +437,33 @@ std::string checklist_markdown(const Checklist& c, size_t max_items) {
       if (e.rank != heading) out += std::string("\n### ") + rank_heading(e.rank) + "\n\n";
       heading = e.rank;
       const core::Finding& f = fs[e.findings[0]];
+      const std::string& id = plan.notes.ids[pi][ei];
+      const std::string box = plan.notes.ticked(c, id) ? "- [x] " : "- [ ] ";
       if (e.folded) {
-        out += "- [ ] " + md_code(f.path) + " " + md_text(f.message) + " (" + md_code(f.rule) + ", " + f.severity +
+        out += box + md_code(f.path) + " " + md_text(f.message) + " (" + md_code(f.rule) + ", " + f.severity +
                "): " + std::to_string(e.findings.size()) + " places, lines " + places(fs, e) + "\n";
       } else {
-        out += "- [ ] " + md_code(f.path + ":" + place(f)) + " " + md_text(f.message);
+        out += box + md_code(f.path + ":" + place(f)) + " " + md_text(f.message);
         std::string rules = md_code(f.rule);
         for (size_t k = 1; k < e.findings.size(); ++k) rules += ", " + md_code(fs[e.findings[k]].rule);
         out += " (" + rules + ", " + f.severity + ")\n";
       }
-      const std::string snippet = printable_lines(f.snippet);
-      const std::string fence = md_fence(snippet);
-      out += "  " + fence + language_of(f) + "\n";
-      size_t i = 0;
-      while (i < snippet.size()) {
-        size_t nl = snippet.find('\n', i);
-        out += "  " + snippet.substr(i, (nl == std::string::npos ? snippet.size() : nl) - i) + "\n";
-        if (nl == std::string::npos) break;
-        i = nl + 1;
-      }
-      out += "  " + fence + "\n";
+      out += md_block(f.snippet, language_of(f));
       // Each its own paragraph of the item (a blank line between).
-      if (auto sl = safety_line(f, true); !sl.empty()) out += "\n  " + sl + "\n";
+      std::set<std::string> justified;  // safety lines shown: a placeholder and its block share one
+      if (auto sl = safety_line(f, true); !sl.empty()) {
+        out += "\n  " + sl + "\n";
+        justified.insert(sl);
+      }
       out += "\n  **Check:** " + md_text(f.question) + "\n";
+      out += "\n  Item " + md_code(id) + "\n";
+      if (auto it = plan.notes.on_item.find(id); it != plan.notes.on_item.end())
+        for (const auto* pl : it->second) out += note_markdown(c, *pl);
       if (e.folded) continue;
       std::set<std::string> asked{f.question};
       for (size_t k = 1; k < e.findings.size(); ++k) {
         const core::Finding& g = fs[e.findings[k]];
-        if (auto sl = safety_line(g, true); !sl.empty() && g.rule != "safety-placeholder") out += "\n  " + sl + "\n";
+        if (auto sl = safety_line(g, true); !sl.empty() && justified.insert(sl).second) out += "\n  " + sl + "\n";
         if (!asked.insert(g.question).second) continue;
         out += "\n  **Also** (" + md_code(g.rule) + " at line " + place(g) + ", " + md_text(g.message) +
                "): " + md_text(g.question) + "\n";
@@ -322,6 +472,14 @@ std::string checklist_markdown(const Checklist& c, size_t max_items) {
     if (left_out)
       out += "\n" + std::to_string(left_out) + " less important " + (left_out == 1 ? "entry" : "entries") +
              " of this patch left out (--max-items).\n";
+  }
+  if (!plan.notes.left_over.empty()) {
+    out += "\n## Notes on items this version does not have\n\n";
+    for (const auto* pl : plan.notes.left_over) {
+      const core::ReviewNote& n = c.notes[pl->note];
+      out += "- " + (n.item.empty() ? "patch " + std::to_string(n.patch) : md_code(n.item)) + " (v" +
+             std::to_string(n.version) + "): " + (n.tick ? std::string("ticked") : md_note_text(n.text)) + "\n";
+    }
   }
   return out;
 }
@@ -346,6 +504,8 @@ std::string checklist_text(const Checklist& c, bool color, size_t max_items) {
     const auto& p = c.patches[pi];
     const auto& fs = p.review.findings;
     out += "\n" + paint("[" + std::to_string(p.index) + "/" + std::to_string(c.expected) + "] " + printable(p.subject), kBold, color) + "\n";
+    if (auto it = plan.notes.on_patch.find(p.index); it != plan.notes.on_patch.end())
+      for (const auto* pl : it->second) out += note_text_line(c, *pl, "  ");
     size_t left_out = 0;
     for (size_t ei = 0; ei < entries[pi].size(); ++ei) {
       const Entry& e = entries[pi][ei];
@@ -357,10 +517,14 @@ std::string checklist_text(const Checklist& c, bool color, size_t max_items) {
       const std::string where = e.folded ? printable(f.path) + " (" + std::to_string(e.findings.size()) +
                                                " places: " + places(fs, e) + ")"
                                          : printable(f.path) + ":" + std::to_string(f.line);
-      out += "  [ ] " + paint(where, kDim, color) + " " +
+      const std::string& id = plan.notes.ids[pi][ei];
+      out += std::string(plan.notes.ticked(c, id) ? "  [x] " : "  [ ] ") + paint(where, kDim, color) + " " +
              paint(printable(f.message), f.severity == "high" ? kRed : kYellow, color) + "\n";
       if (auto sl = safety_line(f, false); !sl.empty()) out += "      " + sl + "\n";
       out += "      " + printable(f.question) + "\n";
+      out += "      " + paint("item " + printable(id), kDim, color) + "\n";
+      if (auto it = plan.notes.on_item.find(id); it != plan.notes.on_item.end())
+        for (const auto* pl : it->second) out += note_text_line(c, *pl, "      ");
       if (e.folded) continue;
       std::set<std::string> asked{f.question};
       for (size_t k = 1; k < e.findings.size(); ++k) {
@@ -371,6 +535,14 @@ std::string checklist_text(const Checklist& c, bool color, size_t max_items) {
     }
     if (left_out) out += "  " + std::to_string(left_out) + " more left out (--max-items)\n";
   }
+  if (!plan.notes.left_over.empty()) {
+    out += "\nNotes on items this version does not have:\n";
+    for (const auto* pl : plan.notes.left_over) {
+      const core::ReviewNote& n = c.notes[pl->note];
+      out += "  " + (n.item.empty() ? "patch " + std::to_string(n.patch) : printable(n.item)) + " (v" +
+             std::to_string(n.version) + ")\n" + note_text_line(c, *pl, "    ");
+    }
+  }
   return out;
 }
 
@@ -379,7 +551,9 @@ nlohmann::json checklist_json(const Checklist& c) {
   nlohmann::json classes = nlohmann::json::object();
   for (const auto& [cls, v] : s.by_class) classes[cls] = {{"added", v.first}, {"removed", v.second}};
   nlohmann::json patches = nlohmann::json::array();
-  for (const auto& p : c.patches) {
+  const EntryPlan plan = plan_entries(c, 0);
+  for (size_t pi = 0; pi < c.patches.size(); ++pi) {
+    const auto& p = c.patches[pi];
     nlohmann::json findings = nlohmann::json::array();
     for (const auto& f : p.review.findings) {
       nlohmann::json j = finding_json(f);
@@ -387,11 +561,32 @@ nlohmann::json checklist_json(const Checklist& c) {
       findings.push_back(std::move(j));
     }
     nlohmann::json entries = nlohmann::json::array();
-    for (const auto& e : checklist_entries(p.review.findings))
-      entries.push_back({{"findings", e.findings}, {"folded", e.folded}, {"rank", e.rank}});
-    patches.push_back(
-        {{"index", p.index}, {"msgid", p.msgid}, {"subject", p.subject}, {"findings", findings}, {"entries", entries}});
+    for (size_t ei = 0; ei < plan.entries[pi].size(); ++ei) {
+      const Entry& e = plan.entries[pi][ei];
+      const std::string& id = plan.notes.ids[pi][ei];
+      nlohmann::json notes = nlohmann::json::array();
+      if (auto it = plan.notes.on_item.find(id); it != plan.notes.on_item.end())
+        for (const auto* pl : it->second)
+          if (!c.notes[pl->note].tick || pl->carried) notes.push_back(note_json(c, *pl));
+      entries.push_back({{"findings", e.findings},
+                         {"folded", e.folded},
+                         {"rank", e.rank},
+                         {"id", id},
+                         {"done", plan.notes.ticked(c, id)},
+                         {"notes", notes}});
+    }
+    nlohmann::json pnotes = nlohmann::json::array();
+    if (auto it = plan.notes.on_patch.find(p.index); it != plan.notes.on_patch.end())
+      for (const auto* pl : it->second) pnotes.push_back(note_json(c, *pl));
+    patches.push_back({{"index", p.index},
+                       {"msgid", p.msgid},
+                       {"subject", p.subject},
+                       {"findings", findings},
+                       {"entries", entries},
+                       {"notes", pnotes}});
   }
+  nlohmann::json left = nlohmann::json::array();
+  for (const auto* pl : plan.notes.left_over) left.push_back(note_json(c, *pl));
   return {{"series", c.series_id},
           {"title", c.title},
           {"version", c.version},
@@ -402,7 +597,8 @@ nlohmann::json checklist_json(const Checklist& c) {
             {"safety_outside_context", s.outside},
             {"safety_placeholders", s.placeholders},
             {"boundary_crossings", s.boundary}}},
-          {"patches", patches}};
+          {"patches", patches},
+          {"left_over_notes", left}};
 }
 
 }  // namespace seam::reports

@@ -22,6 +22,8 @@ $SUDO apt-get install -y -q --no-install-recommends public-inbox libsearch-xapia
 $SUDO apt-get install -y -q --no-install-recommends tmux neomutt aerc less
 # b4: the peer the series tests compare trailer collection with (b4 am -t).
 $SUDO apt-get install -y -q --no-install-recommends b4
+# git send-email: the reply tests check seam's drafts with it (--dry-run, no network).
+$SUDO apt-get install -y -q --no-install-recommends git-email
 # The tree-sitter grammar is fetched with `npm pack` at configure time. Machines
 # with a Node.js from elsewhere already have npm; Debian's npm would conflict.
 if ! command -v npm >/dev/null 2>&1; then

@@ -175,6 +175,41 @@ ALTER TABLE series_trailers ADD COLUMN via_cover INTEGER NOT NULL DEFAULT 0;
 -- Assembly rules changed with this version: assemble again on next use.
 UPDATE series_state SET stale = stale + 1 WHERE id = 1;
 )sql",
+    // 7: a reviewer's notes and ticks on checklist items (core/store/notes.hpp),
+    // and the items each checklist showed, so `seam note ITEM-ID` finds the
+    // series, version and patch of an id, and a note remembers the code it
+    // was made on (shown as carried over when a later version changes it).
+    R"sql(
+CREATE TABLE IF NOT EXISTS review_items(
+  series TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  patch INTEGER NOT NULL,           -- 1-based index in the version
+  patch_msgid TEXT NOT NULL,
+  item TEXT NOT NULL,               -- core/analysis/item_id.hpp
+  rule TEXT NOT NULL,
+  path TEXT NOT NULL,
+  line INTEGER NOT NULL,            -- post-image line of its first finding
+  excerpt TEXT NOT NULL,
+  PRIMARY KEY(series, version, item)
+);
+CREATE INDEX IF NOT EXISTS review_items_item ON review_items(item);
+CREATE TABLE IF NOT EXISTS review_notes(
+  id INTEGER PRIMARY KEY,
+  series TEXT NOT NULL,
+  version INTEGER NOT NULL,         -- the version it was made on
+  patch INTEGER NOT NULL,
+  patch_msgid TEXT NOT NULL,
+  item TEXT NOT NULL DEFAULT '',    -- '' for a note on the whole patch
+  rule TEXT NOT NULL DEFAULT '',
+  path TEXT NOT NULL DEFAULT '',
+  line INTEGER NOT NULL DEFAULT 0,
+  excerpt TEXT NOT NULL DEFAULT '',
+  tick INTEGER NOT NULL DEFAULT 0,  -- 1: the item is done (text '')
+  text TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL          -- unix seconds
+);
+CREATE INDEX IF NOT EXISTS review_notes_series ON review_notes(series, version);
+)sql",
 };
 
 void test_kill_point(const std::string& point) {

@@ -149,6 +149,10 @@ class Store {
   // Deletes it; false when there was none of that name.
   bool forget_query(std::string_view name);
 
+  // The connection, for the store's other parts (core/store/notes.cpp);
+  // owned by the Store.
+  sqlite3* db() const { return db_.get(); }
+
  private:
   void migrate();
   // Called by replace_series() inside its transaction, just before COMMIT.
