@@ -149,6 +149,10 @@ class Store {
   // Deletes it; false when there was none of that name.
   bool forget_query(std::string_view name);
 
+ // The connection, for the parts of core that keep tables of their own in
+  // the store (core/people). Owned by the store; valid while it lives.
+  sqlite3* handle() { return db_.get(); }
+
  private:
   void migrate();
   // Called by replace_series() inside its transaction, just before COMMIT.
