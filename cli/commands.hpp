@@ -30,5 +30,8 @@ Action add_checklist(CLI::App& app, Global& g);
 Action add_fetch(CLI::App& app, Global& g);
 Action add_review(CLI::App& app, Global& g);
 Action add_check(CLI::App& app, Global& g);
+Action add_reviewers(CLI::App& app, Global& g);
+Action add_experience(CLI::App& app, Global& g);
+Action add_suggest(CLI::App& app, Global& g);
 
 }  // namespace seam::cli
