@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <numeric>
 #include <sstream>
@@ -113,7 +114,14 @@ struct Identities {
 };
 
 const double kDay = 86400.0;
-const double kHalfLife = 365.0 * kDay;
+// Weights of suggest(), chosen with bench/suggest on the linux-kbuild epoch:
+// a review's weight halves every 60 days (recent reviewers answer; older
+// experience still counts), Rust experience counts double on Rust series.
+struct Weights {
+  double path = 1.0, area = 0.5, active = 0.2, rust = 2.0, unsafe_code = 0.5;
+};
+const Weights kW;
+const double kHalfLife = 60.0 * kDay;
 
 double decay(int64_t at, int64_t date) {
   if (at <= 0 || date >= at) return 1.0;
@@ -634,9 +642,9 @@ std::string date_text(int64_t t) {
 }
 
 double seam_score(const Scored& s, const SuggestQuery& q, size_t p) {
-  double v = s.path[p] + 0.5 * std::log1p(s.area[p]) + s.maint_score[p] + 0.2 * std::log1p(s.active[p]);
-  if (q.rust) v += 1.0 * std::log1p(s.rust[p]);
-  if (q.unsafe_code) v += 0.5 * std::log1p(s.unsafe_code[p]);
+  double v = kW.path * s.path[p] + kW.area * std::log1p(s.area[p]) + s.maint_score[p] + kW.active * std::log1p(s.active[p]);
+  if (q.rust) v += kW.rust * std::log1p(s.rust[p]);
+  if (q.unsafe_code) v += kW.unsafe_code * std::log1p(s.unsafe_code[p]);
   return v;
 }
 

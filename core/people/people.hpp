@@ -168,7 +168,7 @@ struct Suggestion {
 
 // Ranks who should review: path similarity of the files each candidate
 // reviewed to the series' files (longest common directory prefix, as
-// RevFinder), weighted by the age of each review (half-life one year), plus
+// RevFinder), weighted by the age of each review (half-life 60 days), plus
 // M:/R: entries of the files' MAINTAINERS sections, plus Rust and unsafe
 // experience when the series touches Rust or unsafe code. Excludes the
 // author and `exclude`. At most `n`.
