@@ -120,7 +120,7 @@ Maintainers::Maintainers(std::string_view text) : impl_(std::make_unique<Impl>()
   }
 }
 
-std::vector<size_t> Maintainers::sections_of(const std::string& path) const {
+std::vector<std::pair<size_t, size_t>> Maintainers::scored(const std::string& path) const {
   std::map<size_t, size_t> best;  // section -> specificity
   auto consider = [&](const Impl::Pattern& p) {
     if (!maintainers_pattern_matches(p.pattern, path)) return;
@@ -146,35 +146,26 @@ std::vector<size_t> Maintainers::sections_of(const std::string& path) const {
     if (!out) found.emplace_back(spec, idx);
   }
   std::stable_sort(found.begin(), found.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  return found;
+}
+
+std::vector<size_t> Maintainers::sections_of(const std::string& path) const {
   std::vector<size_t> out;
-  for (const auto& f : found) out.push_back(f.second);
+  for (const auto& f : scored(path)) out.push_back(f.second);
+  return out;
+}
+
+std::vector<size_t> Maintainers::best_sections_of(const std::string& path) const {
+  const auto all = scored(path);
+  std::vector<size_t> out;
+  for (const auto& [spec, idx] : all)
+    if (spec == all.front().first) out.push_back(idx);
   return out;
 }
 
 std::vector<std::string> Maintainers::areas_of(const std::string& path) const {
-  // Recompute the specificities to keep the ties of the best.
-  std::map<size_t, size_t> spec;
-  auto consider = [&](const Impl::Pattern& p) {
-    if (maintainers_pattern_matches(p.pattern, path)) spec[p.section] = std::max(spec[p.section], p.specificity + 1);
-  };
-  if (auto it = impl_->by_first.find(first_component(path)); it != impl_->by_first.end())
-    for (const auto& p : it->second) consider(p);
-  for (const auto& p : impl_->wild) consider(p);
-  for (const auto& [idx, re] : impl_->regexes)
-    if (std::regex_search(path, re)) spec[idx] = std::max<size_t>(spec[idx], 1);
-  size_t top = 0;
-  std::vector<std::pair<size_t, size_t>> kept;
-  for (const auto& [idx, s] : spec) {
-    bool out = false;
-    for (const auto& x : impl_->excluded[idx])
-      if (maintainers_pattern_matches(x, path)) out = true;
-    if (out) continue;
-    kept.emplace_back(idx, s);
-    top = std::max(top, s);
-  }
   std::vector<std::string> names;
-  for (const auto& [idx, s] : kept)
-    if (s == top) names.push_back(sections_[idx].name);
+  for (size_t idx : best_sections_of(path)) names.push_back(sections_[idx].name);
   return names;
 }
 

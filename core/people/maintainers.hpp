@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace seam::core::people {
@@ -45,11 +46,16 @@ class Maintainers {
   //   wildcards names a file, or a directory and everything below it.
   std::vector<size_t> sections_of(const std::string& path) const;
 
+  // The most specific of sections_of(path): those as specific as the first.
+  std::vector<size_t> best_sections_of(const std::string& path) const;
+
   // The names of the most specific sections covering `path` (those as
   // specific as the best), or empty when none covers it.
   std::vector<std::string> areas_of(const std::string& path) const;
 
  private:
+  // (specificity, section) of every section covering path, most specific first.
+  std::vector<std::pair<size_t, size_t>> scored(const std::string& path) const;
   struct Impl;
   std::vector<MaintainersSection> sections_;
   std::vector<MaintainersError> errors_;

@@ -317,6 +317,8 @@ Data load(Store& store, const Resolver& resolve, const Maintainers* maintainers)
     r.e.author = person(r.author_node);
   }
   for (auto& [id, v] : d.versions) v.author = person(v.author);
+  // Every address seen (MAINTAINERS entries too) is someone.
+  for (const auto& [addr, node] : ids.node) person(node);
   // Names: the most frequent spelling over all of a person's addresses.
   {
     std::vector<std::map<std::string, int>> names(d.people.size()), emails(d.people.size());
@@ -355,16 +357,6 @@ Data load(Store& store, const Resolver& resolve, const Maintainers* maintainers)
     d.maintainer_people.resize(section_people.size());
     for (size_t s = 0; s < section_people.size(); ++s)
       for (auto [node, m] : section_people[s]) d.maintainer_people[s].emplace_back(person(node), m);
-    // Persons created just now get their names too.
-    for (size_t p = 0; p < d.people.size(); ++p)
-      if (d.people[p].email.empty())
-        for (const auto& [addr, node] : ids.node)
-          if (person(node) == static_cast<int>(p)) {
-            d.people[p].email = addr;
-            d.people[p].emails = {addr};
-            if (!ids.names[node].empty()) d.people[p].name = ids.names[node].begin()->first;
-            d.by_email[addr] = static_cast<int>(p);
-          }
   }
   return d;
 }
@@ -618,9 +610,9 @@ Scored score_all(const Data& d, const SuggestQuery& q) {
   if (d.maintainers) {
     std::set<size_t> sections;
     for (int f : q.files)
-      for (size_t sec : d.maintainers->sections_of(d.paths[f].path)) sections.insert(sec);
+      for (size_t sec : d.maintainers->best_sections_of(d.paths[f].path)) sections.insert(sec);
     for (const auto& p : q.new_paths)
-      for (size_t sec : d.maintainers->sections_of(p)) sections.insert(sec);
+      for (size_t sec : d.maintainers->best_sections_of(p)) sections.insert(sec);
     for (size_t sec : sections)
       for (auto [p, m] : d.maintainer_people[sec]) {
         if (p < 0) continue;
@@ -640,6 +632,8 @@ std::string date_text(int64_t t) {
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   return buf;
 }
+
+std::string times(int n) { return n == 1 ? "once" : n == 2 ? "twice" : std::to_string(n) + " times"; }
 
 double seam_score(const Scored& s, const SuggestQuery& q, size_t p) {
   double v = kW.path * s.path[p] + kW.area * std::log1p(s.area[p]) + s.maint_score[p] + kW.active * std::log1p(s.active[p]);
@@ -680,12 +674,12 @@ std::vector<Suggestion> suggest(const Data& d, const SuggestQuery& q, size_t n) 
     g.rust_reviews = s.rust_n[p];
     g.unsafe_reviews = s.unsafe_n[p];
     g.maintainer_of = s.maint[p];
-    if (g.file_reviews) g.reasons.push_back("reviewed these files " + std::to_string(g.file_reviews) + " times");
-    if (g.area_reviews) g.reasons.push_back("reviewed in this area " + std::to_string(g.area_reviews) + " times");
+    if (g.file_reviews) g.reasons.push_back("reviewed these files " + times(g.file_reviews));
+    if (g.area_reviews) g.reasons.push_back("reviewed in this area " + times(g.area_reviews));
     if (g.last) g.reasons.push_back("last review here " + date_text(g.last));
-    if (q.rust && g.rust_reviews) g.reasons.push_back("reviewed Rust " + std::to_string(g.rust_reviews) + " times");
+    if (q.rust && g.rust_reviews) g.reasons.push_back("reviewed Rust " + times(g.rust_reviews));
     if (q.unsafe_code && g.unsafe_reviews)
-      g.reasons.push_back("reviewed unsafe code " + std::to_string(g.unsafe_reviews) + " times");
+      g.reasons.push_back("reviewed unsafe code " + times(g.unsafe_reviews));
     for (const auto& m : g.maintainer_of) g.reasons.push_back("listed as " + m + " in MAINTAINERS");
     if (g.reasons.empty()) g.reasons.push_back("reviewed nearby files");
     out.push_back(std::move(g));
