@@ -1,5 +1,6 @@
 #include "git/mailmap.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <iterator>
 
@@ -83,14 +84,18 @@ bool Mailmap::add_buffer(const std::string& text) {
   return true;
 }
 
-std::pair<std::string, std::string> Mailmap::resolve(const std::string& name, const std::string& email) const {
+std::pair<std::string, std::string> Mailmap::resolve(const std::string& name, const std::string& mixed) const {
+  // git compares addresses without case; libgit2 does not: look up the
+  // lower-case form (as .mailmap files write them).
+  std::string email = mixed;
+  for (auto& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (auto it = maps_.rbegin(); it != maps_.rend(); ++it) {
     const char* rn = nullptr;
     const char* re = nullptr;
     if (git_mailmap_resolve(&rn, &re, it->get(), name.c_str(), email.c_str()) != 0 || !rn || !re) continue;
     if (name != rn || email != re) return {rn, re};
   }
-  return {name, email};
+  return {name, mixed};
 }
 
 }  // namespace seam::git

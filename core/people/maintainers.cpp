@@ -49,6 +49,7 @@ struct Maintainers::Impl {
   std::map<std::string, std::vector<Pattern>, std::less<>> by_first;
   std::vector<Pattern> wild;
   std::vector<std::pair<size_t, std::regex>> regexes;
+  std::map<size_t, size_t> regex_length;  // per section: its longest N: pattern
   std::vector<std::vector<std::string>> excluded;  // per section
 };
 
@@ -108,6 +109,7 @@ Maintainers::Maintainers(std::string_view text) : impl_(std::make_unique<Impl>()
         s.regexes.push_back(value);
         try {
           impl_->regexes.emplace_back(idx, std::regex(value, std::regex::extended | std::regex::nosubs));
+          impl_->regex_length[idx] = std::max(impl_->regex_length[idx], value.size());
         } catch (const std::regex_error& e) {
           errors_.push_back({lineno, "N: " + value + ": not a regular expression (" + e.what() + ")"});
         }
@@ -132,8 +134,9 @@ std::vector<std::pair<size_t, size_t>> Maintainers::scored(const std::string& pa
   for (const auto& p : impl_->wild) consider(p);
   for (const auto& [idx, re] : impl_->regexes)
     if (std::regex_search(path, re)) {
+      // As specific as a pattern of the regex's length: a name beats "*/".
       auto& b = best[idx];
-      b = std::max<size_t>(b, 1);
+      b = std::max<size_t>(b, impl_->regex_length[idx] + 1);
     }
   std::vector<std::pair<size_t, size_t>> found;
   for (const auto& [idx, spec] : best) {

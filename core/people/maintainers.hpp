@@ -40,7 +40,8 @@ class Maintainers {
 
   // Indices into sections() of every section covering `path` (an F: pattern
   // or N: regex matches and no X: pattern does), the most specific first
-  // (the longest literal part of the pattern that matched).
+  // (the longest literal part of the F: pattern that matched; for an N:
+  // regex, its length).
   //   F:/X: patterns: "dir/" is everything in and below dir; "dir/*" the
   //   files in dir, not below; "*" and "?" never match "/"; a pattern without
   //   wildcards names a file, or a directory and everything below it.
