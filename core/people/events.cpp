@@ -168,8 +168,16 @@ class Updater {
       const size_t stop = std::min(rows.size(), start + kBatch);
       exec(db_, "BEGIN IMMEDIATE");
       try {
-        for (size_t k = start; k < stop; ++k) one(rows[k]);
-        Statement w(db_, "UPDATE people_state SET watermark = ?1 WHERE id = 1");
+        // Another process may have read these messages meanwhile (two
+        // commands started together): skip what its watermark covers.
+        int64_t now = 0;
+        {
+          Statement st(db_, "SELECT watermark FROM people_state WHERE id = 1");
+          if (st.step()) now = st.int64(0);
+        }
+        for (size_t k = start; k < stop; ++k)
+          if (rows[k].id > now) one(rows[k]);
+        Statement w(db_, "UPDATE people_state SET watermark = max(watermark, ?1) WHERE id = 1");
         w.bind(1, rows[stop - 1].id).run();
         exec(db_, "COMMIT");
       } catch (...) {
@@ -370,6 +378,9 @@ class Updater {
     exec(db_, "BEGIN IMMEDIATE");
     try {
       for (auto& [r, unused] : ready) {
+        Statement del(db_, "DELETE FROM people_pending WHERE message_id = ?1");
+        del.bind(1, r.id).run();
+        if (sqlite3_changes(db_) == 0) continue;  // another process counted it
         auto p = parent(r.in_reply_to);
         if (p) {
           if (!r.from_name.empty() && r.from_name.find(' ') != std::string::npos &&
@@ -377,8 +388,6 @@ class Updater {
             tie(r.from_email, p->from_email);
           comment(r.id, r.msgid, r.from_name, r.from_email, r.date, *p);
         }
-        Statement del(db_, "DELETE FROM people_pending WHERE message_id = ?1");
-        del.bind(1, r.id).run();
       }
       exec(db_, "COMMIT");
     } catch (...) {
