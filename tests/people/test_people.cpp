@@ -156,8 +156,15 @@ TEST_SUITE("people") {
     for (const auto& e : d.events)
       (e.kind == pp::EventKind::authored ? authored : e.kind == pp::EventKind::comment ? comments : trailers)++;
     CHECK(authored == 3);
-    CHECK(comments == 1);
+    CHECK(comments == 2);  // Bob's, and the author's own from another address…
     CHECK(trailers == 3);
+    int reviews = 0;
+    for (const auto& e : d.events) reviews += e.review();
+    CHECK(reviews == 4);  // …which is no review: the same name answering her patch ties the addresses
+    auto alice = pp::find_person(d, "alice@home.example.net");
+    REQUIRE(alice.size() == 1);
+    CHECK(d.people[alice.front()].email == "alice@example.org");
+    CHECK(d.people[alice.front()].emails.size() == 2);
   }
 
   TEST_CASE("experience: month by month, first Rust and unsafe review; unknown and ambiguous people") {
