@@ -65,7 +65,7 @@ std::string reviewers_text(const pp::Data& d, const pp::ReviewerReport& r, bool 
   for (const auto& row : r.rows)
     for (size_t k = row.months.size() - span; k < row.months.size(); ++k) top = std::max(top, row.months[k]);
   out << paint(fit_width("reviewer", 40), kBold, color) << "  trl  cmt  rust unsafe bndry  first       last        areas";
-  if (spark) out << "  months";
+  if (spark) out << std::string(44 - 5, ' ') << "  months (last " << span << ")";
   out << "\n";
   for (const auto& row : r.rows) {
     char nums[96];
@@ -75,7 +75,8 @@ std::string reviewers_text(const pp::Data& d, const pp::ReviewerReport& r, bool 
     out << fit_width(who(d, row.person), 40) << "  " << nums;
     std::string areas;
     for (const auto& [a, n] : row.areas) areas += (areas.empty() ? "" : ", ") + printable(a) + " " + std::to_string(n);
-    out << paint(areas, kDim, color);
+    // Fixed width when a sparkline follows, so that the months line up.
+    out << paint(spark ? fit_width(areas, 44) : areas, kDim, color);
     if (spark) {
       std::vector<int> tail(row.months.end() - static_cast<std::ptrdiff_t>(span), row.months.end());
       out << "  " << sparkline(tail, top);
