@@ -33,5 +33,8 @@ Action add_check(CLI::App& app, Global& g);
 Action add_site(CLI::App& app, Global& g);
 Action add_note(CLI::App& app, Global& g);
 Action add_reply(CLI::App& app, Global& g);
+Action add_reviewers(CLI::App& app, Global& g);
+Action add_experience(CLI::App& app, Global& g);
+Action add_suggest(CLI::App& app, Global& g);
 
 }  // namespace seam::cli

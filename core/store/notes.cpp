@@ -25,7 +25,7 @@ ReviewItem read_item(Statement& st) {
 // BEGIN IMMEDIATE unless a transaction is open; COMMIT/ROLLBACK by scope.
 class Transaction {
  public:
-  explicit Transaction(Store& s) : s_(s), own_(sqlite3_get_autocommit(s.db()) != 0) {
+  explicit Transaction(Store& s) : s_(s), own_(sqlite3_get_autocommit(s.handle()) != 0) {
     if (own_) s_.begin();
   }
   void commit() {
@@ -45,10 +45,10 @@ class Transaction {
 
 void record_items(Store& store, const std::string& series, int version, const std::vector<ReviewItem>& items) {
   Transaction t(store);
-  Statement del(store.db(), "DELETE FROM review_items WHERE series=?1 AND version=?2");
+  Statement del(store.handle(), "DELETE FROM review_items WHERE series=?1 AND version=?2");
   del.bind(1, series).bind(2, int64_t{version});
   del.run();
-  Statement ins(store.db(),
+  Statement ins(store.handle(),
                 "INSERT OR REPLACE INTO review_items(series, version, patch, patch_msgid, item, rule, path, line, "
                 "excerpt) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
   for (const auto& it : items) {
@@ -61,7 +61,7 @@ void record_items(Store& store, const std::string& series, int version, const st
 }
 
 std::vector<ReviewItem> items_with_id(Store& store, std::string_view item) {
-  Statement st(store.db(),
+  Statement st(store.handle(),
                "SELECT series, version, patch, patch_msgid, item, rule, path, line, excerpt FROM review_items "
                "WHERE item=?1 ORDER BY version DESC, series");
   st.bind(1, item);
@@ -76,24 +76,24 @@ int64_t add_note(Store& store, ReviewNote n) {
     const char* sde = std::getenv("SOURCE_DATE_EPOCH");
     n.created = sde ? std::strtoll(sde, nullptr, 10) : static_cast<int64_t>(std::time(nullptr));
   }
-  Statement st(store.db(),
+  Statement st(store.handle(),
                "INSERT INTO review_notes(series, version, patch, patch_msgid, item, rule, path, line, excerpt, tick, "
                "text, created) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
   st.bind(1, n.series).bind(2, int64_t{n.version}).bind(3, int64_t{n.patch}).bind(4, n.patch_msgid);
   st.bind(5, n.item).bind(6, n.rule).bind(7, n.path).bind(8, int64_t{n.line}).bind(9, n.excerpt);
   st.bind(10, int64_t{n.tick}).bind(11, n.text).bind(12, n.created);
   st.run();
-  return sqlite3_last_insert_rowid(store.db());
+  return sqlite3_last_insert_rowid(store.handle());
 }
 
 bool set_tick(Store& store, const ReviewItem& it, bool done) {
   if (!done) {
-    Statement st(store.db(), "DELETE FROM review_notes WHERE tick=1 AND series=?1 AND item=?2");
+    Statement st(store.handle(), "DELETE FROM review_notes WHERE tick=1 AND series=?1 AND item=?2");
     st.bind(1, it.series).bind(2, it.item);
     st.run();
-    return sqlite3_changes(store.db()) > 0;
+    return sqlite3_changes(store.handle()) > 0;
   }
-  Statement q(store.db(), "SELECT 1 FROM review_notes WHERE tick=1 AND series=?1 AND version=?2 AND item=?3");
+  Statement q(store.handle(), "SELECT 1 FROM review_notes WHERE tick=1 AND series=?1 AND version=?2 AND item=?3");
   q.bind(1, it.series).bind(2, int64_t{it.version}).bind(3, it.item);
   if (q.step()) return false;
   ReviewNote n;
@@ -112,7 +112,7 @@ bool set_tick(Store& store, const ReviewItem& it, bool done) {
 }
 
 std::vector<ReviewNote> series_notes(Store& store, std::string_view series) {
-  Statement st(store.db(),
+  Statement st(store.handle(),
                "SELECT id, series, version, patch, patch_msgid, item, rule, path, line, excerpt, tick, text, created "
                "FROM review_notes WHERE coalesce(?1,'')='' OR series=?1 ORDER BY series, version, patch, created, id");
   st.bind(1, series);
@@ -138,24 +138,24 @@ std::vector<ReviewNote> series_notes(Store& store, std::string_view series) {
 }
 
 bool delete_note(Store& store, int64_t id) {
-  Statement st(store.db(), "DELETE FROM review_notes WHERE id=?1");
+  Statement st(store.handle(), "DELETE FROM review_notes WHERE id=?1");
   st.bind(1, id);
   st.run();
-  return sqlite3_changes(store.db()) > 0;
+  return sqlite3_changes(store.handle()) > 0;
 }
 
 int delete_item_notes(Store& store, std::string_view series, std::string_view item) {
-  Statement st(store.db(), "DELETE FROM review_notes WHERE series=?1 AND item=?2");
+  Statement st(store.handle(), "DELETE FROM review_notes WHERE series=?1 AND item=?2");
   st.bind(1, series).bind(2, item);
   st.run();
-  return sqlite3_changes(store.db());
+  return sqlite3_changes(store.handle());
 }
 
 int delete_patch_notes(Store& store, std::string_view series, int version, int patch) {
-  Statement st(store.db(), "DELETE FROM review_notes WHERE series=?1 AND version=?2 AND patch=?3 AND item=''");
+  Statement st(store.handle(), "DELETE FROM review_notes WHERE series=?1 AND version=?2 AND patch=?3 AND item=''");
   st.bind(1, series).bind(2, int64_t{version}).bind(3, int64_t{patch});
   st.run();
-  return sqlite3_changes(store.db());
+  return sqlite3_changes(store.handle());
 }
 
 std::vector<NotePlace> place_notes(const std::vector<ReviewNote>& notes, int version,

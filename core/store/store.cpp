@@ -209,6 +209,48 @@ CREATE TABLE IF NOT EXISTS review_notes(
   created INTEGER NOT NULL          -- unix seconds
 );
 CREATE INDEX IF NOT EXISTS review_notes_series ON review_notes(series, version);
+    // 8: people and review events (core/people/events.cpp), computed lazily
+    // from the stored messages: people_state.watermark is the last message
+    // row read; a reply whose patch is not stored yet waits in
+    // people_pending; people_ties are addresses a trailer or reply shows to
+    // be one person's.
+    R"sql(
+CREATE TABLE IF NOT EXISTS people_state(
+  id INTEGER PRIMARY KEY CHECK(id = 1),
+  watermark INTEGER NOT NULL DEFAULT 0
+);
+INSERT OR IGNORE INTO people_state(id, watermark) VALUES(1, 0);
+CREATE TABLE IF NOT EXISTS people_files(
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  position INTEGER NOT NULL,
+  path TEXT NOT NULL, cls TEXT NOT NULL,
+  hunks INTEGER NOT NULL, lines INTEGER NOT NULL,
+  unsafe INTEGER NOT NULL, boundary INTEGER NOT NULL,
+  PRIMARY KEY(message_id, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS review_events(
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  kind TEXT NOT NULL,               -- trailer, comment, authored
+  target TEXT NOT NULL,             -- msgid of the patch or cover letter
+  name TEXT NOT NULL, email TEXT NOT NULL,  -- who (for trailers: as the trailer names them)
+  sender TEXT NOT NULL,             -- the address the message came from
+  date INTEGER NOT NULL,
+  trailer TEXT NOT NULL DEFAULT '', -- Reviewed-by, Acked-by, Tested-by
+  files TEXT NOT NULL DEFAULT '',   -- comment: positions of the files quoted
+  hunks TEXT NOT NULL DEFAULT '',   -- comment: file:hunk quoted
+  quoted INTEGER NOT NULL DEFAULT 0, comments INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS review_events_target ON review_events(target);
+CREATE TABLE IF NOT EXISTS people_pending(
+  message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+  parent TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS people_pending_parent ON people_pending(parent);
+CREATE TABLE IF NOT EXISTS people_ties(
+  a TEXT NOT NULL, b TEXT NOT NULL,
+  PRIMARY KEY(a, b)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -149,9 +149,10 @@ class Store {
   // Deletes it; false when there was none of that name.
   bool forget_query(std::string_view name);
 
-  // The connection, for the store's other parts (core/store/notes.cpp);
-  // owned by the Store.
-  sqlite3* db() const { return db_.get(); }
+  // The connection, for the parts of core that keep tables of their own in
+  // the store (core/store/notes, core/people). Owned by the store; valid
+  // while it lives.
+  sqlite3* handle() const { return db_.get(); }
 
  private:
   void migrate();

@@ -1,0 +1,52 @@
+// seam experience PERSON: one reviewer's experience, month by month.
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/people_input.hpp"
+#include "reports/escape.hpp"
+#include "reports/ingest.hpp"
+#include "reports/people.hpp"
+#include "reports/terminal.hpp"
+
+namespace seam::cli {
+
+Action add_experience(CLI::App& app, Global& g) {
+  struct Args {
+    std::string who;
+    bool json = false;
+    PeopleOptions people;
+  };
+  auto a = std::make_shared<Args>();
+  auto* sub = app.add_subcommand(
+      "experience",
+      "One person's review experience month by month, per language and area: trailers given, commented "
+      "reviews, lines quoted, patches authored; their first Rust review, first review of unsafe code, and "
+      "whom they reviewed with most");
+  sub->add_option("person", a->who, "An address, a name, or part of one")->required();
+  sub->add_flag("--json", a->json, "Print JSON (see README)");
+  add_people_options(sub, a->people);
+  return [a, &g]() -> int {
+    core::Store store(g.db_path(), core::Store::Open::existing);
+    auto people = load_people(store, a->people, "experience");
+    if (!people) return 1;
+    const auto& d = people->data;
+    auto found = core::people::find_person(d, a->who);
+    if (found.empty()) {
+      std::cerr << "seam experience: " << reports::printable(a->who)
+                << ": no one by that name or address has reviewed or sent a patch in the store\n";
+      return 1;
+    }
+    if (found.size() > 1) {
+      std::cerr << "seam experience: " << reports::printable(a->who) << " names " << found.size()
+                << " people; say which:\n"
+                << reports::people_list_text(d, found);
+      return 1;
+    }
+    auto x = core::people::experience(d, found.front());
+    if (a->json) std::cout << reports::dump(reports::experience_json(d, x), 2) << "\n";
+    else std::cout << reports::experience_text(d, x, reports::use_color(stdout));
+    return 0;
+  };
+}
+
+}  // namespace seam::cli
