@@ -182,12 +182,12 @@ UPDATE series_state SET stale = stale + 1 WHERE id = 1;
     // find what new mail may change beyond its thread.
     R"sql(
 CREATE TABLE IF NOT EXISTS series_dirty(
-  message_id INTEGER PRIMARY KEY REFERENCES messages(id)
+  message_id INTEGER PRIMARY KEY  -- messages.id
 );
 CREATE TABLE IF NOT EXISTS series_keys(
   key TEXT NOT NULL,
   date INTEGER NOT NULL,
-  message_id INTEGER NOT NULL REFERENCES messages(id),
+  message_id INTEGER NOT NULL,  -- messages.id
   PRIMARY KEY(key, date, message_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS series_versions_cover ON series_versions(cover);
