@@ -125,12 +125,25 @@ std::optional<std::vector<int64_t>> Store::affected_messages(const std::vector<i
   //    stitching keys within their time window).
   // Every series a message of the set is part of, before or after, then
   // holds only messages of the set: replacing those series with the
-  // assembly of the set gives what assembling everything gives.
+  // assembly of the set gives what assembling everything gives. The
+  // messages of the stored series the set reaches are followed too, so that
+  // a series stays whole even if what once linked it is no longer in the
+  // facts (facts never change today; this keeps it true if they do).
   Statement by_msgid(db_.get(), "SELECT id FROM messages WHERE msgid=?1");
   Statement citing(db_.get(),
                    "SELECT message_id FROM refs WHERE ref=?1 UNION SELECT id FROM messages WHERE in_reply_to=?1");
   Statement exact(db_.get(), "SELECT message_id FROM series_keys WHERE key=?1");
   Statement dated(db_.get(), "SELECT message_id FROM series_keys WHERE key=?1 AND date BETWEEN ?2 AND ?3");
+  Statement of_series(db_.get(),
+                      "SELECT v.series_id FROM series_patches p JOIN series_versions v ON v.id=p.version_id "
+                      "WHERE p.msgid=?1 UNION SELECT series_id FROM series_versions WHERE cover=?1");
+  Statement members(db_.get(),
+                    "SELECT m.id FROM series_versions v JOIN series_patches p ON p.version_id=v.id "
+                    "JOIN messages m ON m.msgid=p.msgid WHERE v.series_id=?1 "
+                    "UNION SELECT m.id FROM series_versions v JOIN messages m ON m.msgid=v.cover WHERE v.series_id=?1 "
+                    "UNION SELECT m.id FROM series_versions v JOIN series_trailers t ON t.version_id=v.id "
+                    "JOIN messages m ON m.msgid=t.from_msgid WHERE v.series_id=?1");
+  std::set<std::string> series_done;
   std::set<int64_t> seen(seeds.begin(), seeds.end());
   std::vector<int64_t> todo(seen.begin(), seen.end());
   std::set<std::string> keys_done, ids_done;
@@ -156,6 +169,15 @@ std::optional<std::vector<int64_t>> Store::affected_messages(const std::vector<i
         if (r.empty()) continue;
         by_msgid.bind(1, r);
         add(by_msgid);
+      }
+      std::vector<std::string> held;
+      of_series.bind(1, m.msgid);
+      while (of_series.step())
+        if (series_done.insert(of_series.text(0)).second) held.push_back(of_series.text(0));
+      of_series.reset();
+      for (const auto& id : held) {
+        members.bind(1, id);
+        add(members);
       }
       for (const auto& k : link_keys(m)) {
         if (!k.dated) {
