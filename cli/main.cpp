@@ -114,6 +114,7 @@ int run(int argc, char** argv, std::string& command) {
   reg(add_note, true);
   reg(add_reply, true);
   reg(add_reviewers, true); reg(add_experience, true); reg(add_suggest, true);
+  reg(add_rebuild, true);
   std::string topic;
   CLI::App* help = app.add_subcommand("help", "Show the commands, or the options of one: seam help COMMAND");
   help->add_option("command", topic, "A seam command");

@@ -217,6 +217,33 @@ int cover_trailers_applied(const SeriesVersion& v) {
   return n;
 }
 
+int64_t series_stitch_window() { return kStitchWindow; }
+
+std::vector<LinkKey> link_keys(const MessageFacts& m) {
+  std::vector<LinkKey> out;
+  // Only submissions (never replies, never pull requests) anchor or join a
+  // group, and only groups are linked across threads (steps 3 and 4 below).
+  if (m.reply || m.pull) return out;
+  const std::string email = lower(m.from_email);
+  const std::string name = lower(m.from_name);
+  // Step 4: change-id (the anchor's or a member's), author and title (the
+  // anchor's), author and patch id (any member's; the anchor's author is
+  // left out of the key, so it matches more than it must).
+  if (!m.change_id.empty()) out.push_back({"c:" + m.change_id, false});
+  out.push_back({"t:" + email + "\n" + m.norm_title, false});
+  if (!name.empty()) out.push_back({"n:" + name + "\n" + m.norm_title, false});
+  if (!m.patch_id.empty()) out.push_back({"p:" + m.patch_id, false});
+  // Step 3: an anchor of a group that may count more than one patch: a
+  // numbered patch, a cover letter (whose count lone patches may raise), or a
+  // first message without a diff that its replies may make a cover letter.
+  if (m.total > 1 || (m.index == 0 && (m.total >= 1 || !m.has_diff))) {
+    out.push_back({"s:" + email, true});
+    const std::string tn = lower(trim(m.from_name));
+    if (!tn.empty()) out.push_back({"S:" + tn, true});
+  }
+  return out;
+}
+
 std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const AssembleOptions& opts) {
   Index ix(msgs);
   const size_t n = msgs.size();
@@ -383,7 +410,9 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
     for (size_t g = 0; g < groups.size(); ++g) older[g] = older_group(groups[g]);
     std::vector<size_t> order(groups.size());
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    // Stable: groups sent in the same second stitch in arrival order, so
+    // assembling a part of the store (see link_keys()) decides as the whole.
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
       return msgs[groups[a].anchor].date < msgs[groups[b].anchor].date;
     });
     std::vector<char> dead(groups.size(), 0);

@@ -124,6 +124,26 @@ struct Series {
 // once, and from replies only when trailer_acceptable().
 std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const AssembleOptions& opts = {});
 
+// What links a message to messages outside its thread in assemble(): the
+// keys by which versions are paired (change-id; author address or name and
+// normalised title; a patch id) and, `dated`, the keys by which unthreaded
+// patches of one author are stitched into one version (matched only within
+// series_stitch_window() seconds of `date`). Two messages whose assembly
+// could depend on each other without a References/In-Reply-To path between
+// them share a key (a superset: sharing one does not mean they are linked).
+// Replies and pull requests have none. The store indexes these to
+// re-assemble only what new mail touches (Store::refresh_series()); a change
+// to assemble() that links messages by anything else must add it here, or
+// incremental assembly stops matching a full one (tests/series/
+// test_incremental.cpp compares them).
+struct LinkKey {
+  std::string key;
+  bool dated = false;
+  bool operator==(const LinkKey&) const = default;
+};
+std::vector<LinkKey> link_keys(const MessageFacts& m);
+int64_t series_stitch_window();
+
 // The version of `s` that message `msgid` is part of (a patch of it, not
 // carried from an older version, or its cover letter); nullptr when none.
 const SeriesVersion* version_with_message(const Series& s, const std::string& msgid);

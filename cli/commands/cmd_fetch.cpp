@@ -188,7 +188,7 @@ Action add_fetch(CLI::App& app, Global& g) {
         std::cerr << "seam fetch: " << r.fatal << "\n";
       }
     }
-    if (added > 0) store.rebuild_series();
+    if (added > 0) store.refresh_series();
     if (a->json) {
       std::cout << reports::dump(reports::ingest_json(reports), 2) << "\n";
     } else {

@@ -124,7 +124,7 @@ Action add_review(CLI::App& app, Global& g) {
         std::cerr << "seam review: " << rep.fatal << "\n";
         return 1;
       }
-      if (rep.added > 0) store.rebuild_series();
+      if (rep.added > 0) store.refresh_series();
       fetch_what = msgid;
     } else if (mail::is_url(a->what)) {
       msgid = mail::msgid_of_url(a->what);
@@ -158,7 +158,7 @@ Action add_review(CLI::App& app, Global& g) {
       } else {
         fetched = true;
         if (rep.added > 0) {
-          store.rebuild_series();
+          store.refresh_series();
           place = place_of(store, msgid);
         }
       }

@@ -209,6 +209,7 @@ CREATE TABLE IF NOT EXISTS review_notes(
   created INTEGER NOT NULL          -- unix seconds
 );
 CREATE INDEX IF NOT EXISTS review_notes_series ON review_notes(series, version);
+)sql",
     // 8: people and review events (core/people/events.cpp), computed lazily
     // from the stored messages: people_state.watermark is the last message
     // row read; a reply whose patch is not stored yet waits in
@@ -251,6 +252,26 @@ CREATE TABLE IF NOT EXISTS people_ties(
   a TEXT NOT NULL, b TEXT NOT NULL,
   PRIMARY KEY(a, b)
 ) WITHOUT ROWID;
+)sql",
+    // 9: incremental assembly (store_series.cpp). series_dirty: messages
+    // stored since the series were last assembled, written in the
+    // transaction that stores them and emptied in the one that writes the
+    // series; series_keys: core::link_keys() of every assembled message, to
+    // find what new mail may change beyond its thread.
+    R"sql(
+CREATE TABLE IF NOT EXISTS series_dirty(
+  message_id INTEGER PRIMARY KEY  -- messages.id
+);
+CREATE TABLE IF NOT EXISTS series_keys(
+  key TEXT NOT NULL,
+  date INTEGER NOT NULL,
+  message_id INTEGER NOT NULL,  -- messages.id
+  PRIMARY KEY(key, date, message_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS series_versions_cover ON series_versions(cover);
+-- No keys are known for mail stored before: assemble it all once.
+INSERT OR IGNORE INTO series_dirty(message_id) SELECT id FROM messages;
+UPDATE series_state SET stale = stale + 1 WHERE id = 1 AND EXISTS(SELECT 1 FROM messages);
 )sql",
 };
 
@@ -396,7 +417,9 @@ void Store::rollback() {
   stale_marked_ = false;
 }
 
-void Store::mark_series_stale() {
+void Store::mark_series_stale(int64_t rowid) {
+  if (!insert_dirty_) insert_dirty_.emplace(db_.get(), "INSERT OR IGNORE INTO series_dirty(message_id) VALUES(?1)");
+  insert_dirty_->bind(1, rowid).run();
   const bool in_txn = !sqlite3_get_autocommit(db_.get());
   if (in_txn && stale_marked_) return;
   exec(db_.get(), "UPDATE series_state SET stale = stale + 1 WHERE id = 1");
@@ -406,61 +429,6 @@ void Store::mark_series_stale() {
 bool Store::series_stale() {
   Statement st(db_.get(), "SELECT stale FROM series_state WHERE id = 1");
   return st.step() && st.int64(0) != 0;
-}
-
-namespace {
-// Thrown by series_written() to undo a replace_series() whose facts are no
-// longer the newest (see refresh_series()).
-struct AssemblyOutdated {};
-}  // namespace
-
-bool Store::refresh_series() {
-  // Another writer (an ingest, a reader refreshing too) may commit between
-  // the read of the facts and the write of the series; the write then checks
-  // the mark under the write lock and is undone when the facts it assembled
-  // are no longer the newest. The ingest that commits last always finds its
-  // own mark, so a few tries are enough; a reader that gives up meanwhile
-  // shows the series of the last complete assembly.
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    std::vector<MessageFacts> facts;
-    int64_t mark = 0;
-    // One read transaction: the facts, references and trailers of one
-    // moment, and the mark as it was then.
-    exec(db_.get(), "BEGIN");
-    try {
-      Statement st(db_.get(), "SELECT stale FROM series_state WHERE id = 1");
-      mark = st.step() ? st.int64(0) : 0;
-      if (mark != 0) facts = load_facts();
-      exec(db_.get(), "COMMIT");
-    } catch (...) {
-      exec(db_.get(), "ROLLBACK");
-      throw;
-    }
-    if (mark == 0) return attempt > 0;
-    auto series = assemble(facts);
-    assembling_ = mark;
-    try {
-      replace_series(series);
-      assembling_.reset();
-      return true;
-    } catch (const AssemblyOutdated&) {
-      assembling_.reset();
-    } catch (...) {
-      assembling_.reset();
-      throw;
-    }
-  }
-  return false;
-}
-
-void Store::series_written() {
-  test_kill_point("assembly");
-  // rebuild_series() reads the facts outside a transaction: it may have
-  // missed a commit, so it leaves the mark alone.
-  if (!assembling_) return;
-  Statement st(db_.get(), "SELECT stale FROM series_state WHERE id = 1");
-  if (!st.step() || st.int64(0) != *assembling_) throw AssemblyOutdated{};
-  exec(db_.get(), "UPDATE series_state SET stale = 0 WHERE id = 1");
 }
 
 AddResult Store::add_message(int64_t source_id, const Message& m, std::string_view raw) {
@@ -523,7 +491,7 @@ AddResult Store::add_message(int64_t source_id, const Message& m, std::string_vi
     return AddResult::duplicate;
   }
   const int64_t rowid = sqlite3_last_insert_rowid(db_.get());
-  mark_series_stale();
+  mark_series_stale(rowid);
   if (!m.digest.empty()) insert_digest_->bind(1, rowid).bind(2, m.digest).run();
   int64_t pos = 0;
   for (const auto& r : m.references) insert_ref_->bind(1, rowid).bind(2, pos++).bind(3, r).run();

@@ -110,16 +110,37 @@ class Store {
   // --- series (store_series.cpp) ---
   // Every message's facts, in ingest order, for assembly.
   std::vector<MessageFacts> load_facts();
-  // Reassembles every series from the stored facts (after an ingest).
-  void rebuild_series();
+
+  // What one assembly did (refresh_series(), rebuild_series()).
+  struct Assembly {
+    bool assembled = false;  // series were written
+    bool full = false;       // every message was assembled, not only what new mail touches
+    int64_t messages = 0;    // messages whose facts were assembled
+    int64_t series = 0;      // series written (all of them when full)
+  };
+  // Reassembles every series from the stored facts, from one consistent
+  // read of them (`seam rebuild`): the answer refresh_series() must always
+  // agree with. Clears the stale mark and the new-message set when no other
+  // writer committed meanwhile (else those stay for the next refresh).
+  // Throws SqliteError when the store cannot be read or written.
+  Assembly rebuild_series();
   // True when messages were stored since the series were last assembled
   // (also after an ingest that was killed before or during assembly).
   bool series_stale();
-  // Assembles the series from one consistent read of the facts when they are
-  // stale, and clears the mark in the transaction that writes them (unless
-  // more mail came in meanwhile). Returns true when it assembled.
+  // Assembles the series when they are stale, from one consistent read of
+  // the facts, and clears the mark in the transaction that writes them
+  // (unless more mail came in meanwhile). Only what the messages stored since
+  // the last assembly touch is assembled again: their threads (either
+  // direction of References/In-Reply-To), every message sharing a
+  // link_keys() key with those, and so on to a fixed point; the series that
+  // held any of them are replaced. The result is the one a full assembly
+  // gives; when the new mail touches much of the store, everything is
+  // assembled. Returns true when it assembled.
   bool refresh_series();
-  // Replaces the assembled series with `series` (one transaction).
+  // The same, with what it did.
+  Assembly refresh_series_report();
+  // Replaces every assembled series with `series` (one transaction); leaves
+  // the stale mark alone.
   void replace_series(const std::vector<Series>& series);
 
   struct SeriesFilter {
@@ -156,15 +177,27 @@ class Store {
 
  private:
   void migrate();
-  // Called by replace_series() inside its transaction, just before COMMIT.
+  // Called inside the transaction that writes series, just before COMMIT.
   void series_written();
-  void mark_series_stale();
+  // In the transaction that stores message `rowid`: marks the series stale
+  // and records the message as new (series_dirty), for refresh_series().
+  void mark_series_stale(int64_t rowid);
+  Assembly assemble_stale(bool full);
+  // Facts of these messages (rowids, ascending), or of all when null; their
+  // rowids in `rowids`.
+  std::vector<MessageFacts> load_facts_of(const std::vector<int64_t>* ids, std::vector<int64_t>& rowids);
+  // The messages whose series may change with `seeds`, ascending; nullopt
+  // when there are more than `limit` (assemble everything then).
+  std::optional<std::vector<int64_t>> affected_messages(const std::vector<int64_t>& seeds, size_t limit);
+  void delete_series_of(const std::vector<MessageFacts>& msgs);
+  void write_series(const std::vector<Series>& series);
+  void write_link_keys(const std::vector<MessageFacts>& msgs, const std::vector<int64_t>& rowids);
   Message read_row(Statement& st);
 
   std::string path_;
   DbHandle db_;
   std::optional<Statement> insert_msg_, insert_ref_, insert_dup_, insert_raw_, insert_facts_,
-      insert_trailer_;
+      insert_trailer_, insert_dirty_;
   std::optional<Statement> seen_q_, seen_ins_, find_same_, move_msg_, insert_digest_;
   bool stale_marked_ = false;         // in the open transaction
   std::optional<int64_t> assembling_;  // the stale mark refresh_series() read

@@ -1,64 +1,329 @@
 // The series half of the store: facts in, assembled series out.
+#include <algorithm>
+#include <set>
 #include <unordered_map>
 
 #include "core/store/store.hpp"
 
 namespace seam::core {
 
+namespace {
+
+const char* const kFactsColumns =
+    "SELECT m.id, m.msgid, m.from_name, m.from_email, m.date, m.subject, m.in_reply_to, "
+    "f.reply, f.has_patch_tag, f.pull, f.rfc, f.resend, f.version, f.idx, f.total, f.title, "
+    "f.norm_title, f.has_diff, f.patch_id, f.change_id, f.base_commit, f.rust, f.prerequisites "
+    "FROM messages m JOIN facts f ON f.message_id=m.id ";
+
+MessageFacts read_facts(const Statement& st) {
+  MessageFacts m;
+  m.msgid = st.text(1);
+  m.from_name = st.text(2);
+  m.from_email = st.text(3);
+  m.date = st.int64(4);
+  m.subject = st.text(5);
+  m.in_reply_to = st.text(6);
+  m.reply = st.int64(7) != 0;
+  m.has_patch_tag = st.int64(8) != 0;
+  m.pull = st.int64(9) != 0;
+  m.rfc = st.int64(10) != 0;
+  m.resend = st.int64(11) != 0;
+  m.version = static_cast<int>(st.int64(12));
+  m.index = static_cast<int>(st.int64(13));
+  m.total = static_cast<int>(st.int64(14));
+  m.title = st.text(15);
+  m.norm_title = st.text(16);
+  m.has_diff = st.int64(17) != 0;
+  m.patch_id = st.text(18);
+  m.change_id = st.text(19);
+  m.base_commit = st.text(20);
+  m.rust = st.int64(21) != 0;
+  m.prerequisites = st.text(22);
+  return m;
+}
+
+// Thrown by series_written() to undo a write of series whose facts are no
+// longer the newest (see assemble_stale()).
+struct AssemblyOutdated {};
+
+// New mail touching more than this many messages (or this many new messages)
+// is assembled with the whole store: one pass over everything is then
+// cheaper than following links message by message.
+constexpr size_t kIncrementalLimit = 5000;
+
+}  // namespace
+
 std::vector<MessageFacts> Store::load_facts() {
+  std::vector<int64_t> rowids;
+  return load_facts_of(nullptr, rowids);
+}
+
+std::vector<MessageFacts> Store::load_facts_of(const std::vector<int64_t>* ids, std::vector<int64_t>& rowids) {
   std::vector<MessageFacts> out;
-  std::unordered_map<int64_t, size_t> at;
-  Statement st(db_.get(),
-               "SELECT m.id, m.msgid, m.from_name, m.from_email, m.date, m.subject, m.in_reply_to, "
-               "f.reply, f.has_patch_tag, f.pull, f.rfc, f.resend, f.version, f.idx, f.total, f.title, "
-               "f.norm_title, f.has_diff, f.patch_id, f.change_id, f.base_commit, f.rust, f.prerequisites "
-               "FROM messages m JOIN facts f ON f.message_id=m.id ORDER BY m.id");
-  while (st.step()) {
-    MessageFacts m;
-    m.msgid = st.text(1);
-    m.from_name = st.text(2);
-    m.from_email = st.text(3);
-    m.date = st.int64(4);
-    m.subject = st.text(5);
-    m.in_reply_to = st.text(6);
-    m.reply = st.int64(7) != 0;
-    m.has_patch_tag = st.int64(8) != 0;
-    m.pull = st.int64(9) != 0;
-    m.rfc = st.int64(10) != 0;
-    m.resend = st.int64(11) != 0;
-    m.version = static_cast<int>(st.int64(12));
-    m.index = static_cast<int>(st.int64(13));
-    m.total = static_cast<int>(st.int64(14));
-    m.title = st.text(15);
-    m.norm_title = st.text(16);
-    m.has_diff = st.int64(17) != 0;
-    m.patch_id = st.text(18);
-    m.change_id = st.text(19);
-    m.base_commit = st.text(20);
-    m.rust = st.int64(21) != 0;
-    m.prerequisites = st.text(22);
-    at.emplace(st.int64(0), out.size());
-    out.push_back(std::move(m));
+  rowids.clear();
+  if (!ids) {
+    std::unordered_map<int64_t, size_t> at;
+    Statement st(db_.get(), std::string(kFactsColumns) + "ORDER BY m.id");
+    while (st.step()) {
+      at.emplace(st.int64(0), out.size());
+      rowids.push_back(st.int64(0));
+      out.push_back(read_facts(st));
+    }
+    Statement refs(db_.get(), "SELECT message_id, ref FROM refs ORDER BY message_id, position");
+    while (refs.step()) {
+      auto it = at.find(refs.int64(0));
+      if (it != at.end()) out[it->second].references.push_back(refs.text(1));
+    }
+    Statement tr(db_.get(),
+                 "SELECT message_id, followup, name, value, email FROM body_trailers "
+                 "ORDER BY message_id, followup, position");
+    while (tr.step()) {
+      auto it = at.find(tr.int64(0));
+      if (it == at.end()) continue;
+      auto& m = out[it->second];
+      Trailer t{tr.text(2), tr.text(3), tr.text(4), m.msgid, false};
+      (tr.int64(1) ? m.followup_trailers : m.own_trailers).push_back(std::move(t));
+    }
+    return out;
   }
-  Statement refs(db_.get(), "SELECT message_id, ref FROM refs ORDER BY message_id, position");
-  while (refs.step()) {
-    auto it = at.find(refs.int64(0));
-    if (it != at.end()) out[it->second].references.push_back(refs.text(1));
-  }
+  Statement st(db_.get(), std::string(kFactsColumns) + "WHERE m.id=?1");
+  Statement refs(db_.get(), "SELECT ref FROM refs WHERE message_id=?1 ORDER BY position");
   Statement tr(db_.get(),
-               "SELECT message_id, followup, name, value, email FROM body_trailers "
-               "ORDER BY message_id, followup, position");
-  while (tr.step()) {
-    auto it = at.find(tr.int64(0));
-    if (it == at.end()) continue;
-    auto& m = out[it->second];
-    Trailer t{tr.text(2), tr.text(3), tr.text(4), m.msgid, false};
-    (tr.int64(1) ? m.followup_trailers : m.own_trailers).push_back(std::move(t));
+               "SELECT followup, name, value, email FROM body_trailers WHERE message_id=?1 "
+               "ORDER BY followup, position");
+  for (int64_t id : *ids) {
+    st.bind(1, id);
+    if (!st.step()) {
+      st.reset();
+      continue;
+    }
+    MessageFacts m = read_facts(st);
+    st.reset();
+    refs.bind(1, id);
+    while (refs.step()) m.references.push_back(refs.text(0));
+    refs.reset();
+    tr.bind(1, id);
+    while (tr.step()) {
+      Trailer t{tr.text(1), tr.text(2), tr.text(3), m.msgid, false};
+      (tr.int64(0) ? m.followup_trailers : m.own_trailers).push_back(std::move(t));
+    }
+    tr.reset();
+    rowids.push_back(id);
+    out.push_back(std::move(m));
   }
   return out;
 }
 
-void Store::rebuild_series() { replace_series(assemble(load_facts())); }
+std::optional<std::vector<int64_t>> Store::affected_messages(const std::vector<int64_t>& seeds, size_t limit) {
+  // Breadth-first over two kinds of link, both symmetric and both read from
+  // facts that never change once stored, so the set is closed for the store
+  // before the new mail as well as after it:
+  //  - a thread link: one message names the other in In-Reply-To or
+  //    References (any of them, not only the parent assembly picks: a late
+  //    message can change which parent that is);
+  //  - a shared link_keys() key (change-id, author and title, patch id; the
+  //    stitching keys within their time window).
+  // Every series a message of the set is part of, before or after, then
+  // holds only messages of the set: replacing those series with the
+  // assembly of the set gives what assembling everything gives. The
+  // messages of the stored series the set reaches are followed too, so that
+  // a series stays whole even if what once linked it is no longer in the
+  // facts (facts never change today; this keeps it true if they do).
+  Statement by_msgid(db_.get(), "SELECT id FROM messages WHERE msgid=?1");
+  Statement citing(db_.get(),
+                   "SELECT message_id FROM refs WHERE ref=?1 UNION SELECT id FROM messages WHERE in_reply_to=?1");
+  Statement exact(db_.get(), "SELECT message_id FROM series_keys WHERE key=?1");
+  Statement dated(db_.get(), "SELECT message_id FROM series_keys WHERE key=?1 AND date BETWEEN ?2 AND ?3");
+  Statement of_series(db_.get(),
+                      "SELECT v.series_id FROM series_patches p JOIN series_versions v ON v.id=p.version_id "
+                      "WHERE p.msgid=?1 UNION SELECT series_id FROM series_versions WHERE cover=?1");
+  Statement members(db_.get(),
+                    "SELECT m.id FROM series_versions v JOIN series_patches p ON p.version_id=v.id "
+                    "JOIN messages m ON m.msgid=p.msgid WHERE v.series_id=?1 "
+                    "UNION SELECT m.id FROM series_versions v JOIN messages m ON m.msgid=v.cover WHERE v.series_id=?1 "
+                    "UNION SELECT m.id FROM series_versions v JOIN series_trailers t ON t.version_id=v.id "
+                    "JOIN messages m ON m.msgid=t.from_msgid WHERE v.series_id=?1");
+  std::set<std::string> series_done;
+  std::set<int64_t> seen(seeds.begin(), seeds.end());
+  std::vector<int64_t> todo(seen.begin(), seen.end());
+  std::set<std::string> keys_done, ids_done;
+  auto add = [&](Statement& q) {
+    while (q.step())
+      if (seen.insert(q.int64(0)).second) todo.push_back(q.int64(0));
+    q.reset();
+  };
+  std::vector<int64_t> rowids;
+  const int64_t window = series_stitch_window();
+  while (!todo.empty()) {
+    if (seen.size() > limit) return std::nullopt;
+    std::vector<int64_t> batch;
+    batch.swap(todo);
+    for (const auto& m : load_facts_of(&batch, rowids)) {
+      if (ids_done.insert(m.msgid).second) {
+        citing.bind(1, m.msgid);
+        add(citing);
+      }
+      auto named = m.references;
+      if (!m.in_reply_to.empty()) named.push_back(m.in_reply_to);
+      for (const auto& r : named) {
+        if (r.empty()) continue;
+        by_msgid.bind(1, r);
+        add(by_msgid);
+      }
+      std::vector<std::string> held;
+      of_series.bind(1, m.msgid);
+      while (of_series.step())
+        if (series_done.insert(of_series.text(0)).second) held.push_back(of_series.text(0));
+      of_series.reset();
+      for (const auto& id : held) {
+        members.bind(1, id);
+        add(members);
+      }
+      for (const auto& k : link_keys(m)) {
+        if (!k.dated) {
+          if (!keys_done.insert(k.key).second) continue;
+          exact.bind(1, k.key);
+          add(exact);
+        } else {
+          dated.bind(1, k.key).bind(2, m.date - window).bind(3, m.date + window);
+          add(dated);
+        }
+      }
+    }
+  }
+  if (seen.size() > limit) return std::nullopt;
+  return std::vector<int64_t>(seen.begin(), seen.end());
+}
+
+void Store::delete_series_of(const std::vector<MessageFacts>& msgs) {
+  Statement by_cover(db_.get(), "SELECT series_id FROM series_versions WHERE cover=?1");
+  Statement by_patch(db_.get(),
+                     "SELECT v.series_id FROM series_patches p JOIN series_versions v ON v.id=p.version_id "
+                     "WHERE p.msgid=?1");
+  std::set<std::string> ids;
+  for (const auto& m : msgs) {
+    for (Statement* q : {&by_cover, &by_patch}) {
+      q->bind(1, m.msgid);
+      while (q->step()) ids.insert(q->text(0));
+      q->reset();
+    }
+  }
+  Statement tr(db_.get(),
+               "DELETE FROM series_trailers WHERE version_id IN (SELECT id FROM series_versions WHERE series_id=?1)");
+  Statement pa(db_.get(),
+               "DELETE FROM series_patches WHERE version_id IN (SELECT id FROM series_versions WHERE series_id=?1)");
+  Statement ve(db_.get(), "DELETE FROM series_versions WHERE series_id=?1");
+  Statement se(db_.get(), "DELETE FROM series WHERE id=?1");
+  for (const auto& id : ids)
+    for (Statement* q : {&tr, &pa, &ve, &se}) q->bind(1, id).run();
+}
+
+void Store::write_link_keys(const std::vector<MessageFacts>& msgs, const std::vector<int64_t>& rowids) {
+  Statement ins(db_.get(), "INSERT OR IGNORE INTO series_keys(key, date, message_id) VALUES(?1,?2,?3)");
+  for (size_t i = 0; i < msgs.size(); ++i)
+    for (const auto& k : link_keys(msgs[i])) ins.bind(1, k.key).bind(2, msgs[i].date).bind(3, rowids[i]).run();
+}
+
+Store::Assembly Store::rebuild_series() {
+  for (int attempt = 0;; ++attempt) {
+    // Until no other writer commits between the read and the write (a few
+    // tries; then the series stay as they were, stale for the next refresh).
+    Assembly a = assemble_stale(true);
+    if (a.assembled || attempt >= 3) return a;
+  }
+}
+
+bool Store::refresh_series() { return refresh_series_report().assembled; }
+
+Store::Assembly Store::refresh_series_report() {
+  // Another writer (an ingest, a reader refreshing too) may commit between
+  // the read of the facts and the write of the series; the write then checks
+  // the mark under the write lock and is undone when the facts it assembled
+  // are no longer the newest. The ingest that commits last always finds its
+  // own mark, so a few tries are enough; a reader that gives up meanwhile
+  // shows the series of the last complete assembly.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    Assembly a = assemble_stale(false);
+    if (a.assembled || a.messages < 0) return {a.assembled, a.full, std::max<int64_t>(a.messages, 0), a.series};
+  }
+  return {};
+}
+
+// One try: read (one read transaction), assemble, write (one write
+// transaction, undone when another writer committed meanwhile). `messages`
+// is -1 when nothing was stale.
+Store::Assembly Store::assemble_stale(bool full) {
+  std::vector<MessageFacts> facts;
+  std::vector<int64_t> rowids, dirty;
+  int64_t mark = 0;
+  // One read transaction: the facts, references and trailers of one
+  // moment, and the mark as it was then.
+  exec(db_.get(), "BEGIN");
+  try {
+    Statement st(db_.get(), "SELECT stale FROM series_state WHERE id = 1");
+    mark = st.step() ? st.int64(0) : 0;
+    if (mark != 0 || full) {
+      Statement d(db_.get(), "SELECT message_id FROM series_dirty ORDER BY message_id");
+      while (d.step()) dirty.push_back(d.int64(0));
+      std::optional<std::vector<int64_t>> affected;
+      if (!full && dirty.size() <= kIncrementalLimit) affected = affected_messages(dirty, kIncrementalLimit);
+      full = full || !affected;
+      facts = load_facts_of(full ? nullptr : &*affected, rowids);
+    }
+    exec(db_.get(), "COMMIT");
+  } catch (...) {
+    exec(db_.get(), "ROLLBACK");
+    throw;
+  }
+  if (mark == 0 && !full) return {false, false, -1, 0};
+  auto series = assemble(facts);
+  assembling_ = mark;
+  begin();
+  try {
+    if (full) {
+      exec(db_.get(),
+           "DELETE FROM series_trailers; DELETE FROM series_patches; DELETE FROM series_versions; "
+           "DELETE FROM series; DELETE FROM series_keys;");
+      write_link_keys(facts, rowids);
+    } else {
+      delete_series_of(facts);
+      std::vector<MessageFacts> fresh;
+      std::vector<int64_t> fresh_ids;
+      for (size_t i = 0, j = 0; i < rowids.size(); ++i) {
+        while (j < dirty.size() && dirty[j] < rowids[i]) ++j;
+        if (j < dirty.size() && dirty[j] == rowids[i]) {
+          fresh.push_back(facts[i]);
+          fresh_ids.push_back(rowids[i]);
+        }
+      }
+      write_link_keys(fresh, fresh_ids);
+    }
+    write_series(series);
+    // The mark is unchanged (series_written() checks): no message came in
+    // since the read, so every new one was assembled.
+    series_written();
+    exec(db_.get(), "DELETE FROM series_dirty");
+    commit();
+  } catch (const AssemblyOutdated&) {
+    assembling_.reset();
+    rollback();
+    return {false, full, static_cast<int64_t>(facts.size()), 0};
+  } catch (...) {
+    assembling_.reset();
+    rollback();
+    throw;
+  }
+  assembling_.reset();
+  return {true, full, static_cast<int64_t>(facts.size()), static_cast<int64_t>(series.size())};
+}
+
+void Store::series_written() {
+  test_kill_point("assembly");
+  if (!assembling_) return;
+  Statement st(db_.get(), "SELECT stale FROM series_state WHERE id = 1");
+  if (!st.step() || st.int64(0) != *assembling_) throw AssemblyOutdated{};
+  exec(db_.get(), "UPDATE series_state SET stale = 0 WHERE id = 1");
+}
 
 void Store::replace_series(const std::vector<Series>& series) {
   begin();
@@ -66,48 +331,52 @@ void Store::replace_series(const std::vector<Series>& series) {
     exec(db_.get(),
          "DELETE FROM series_trailers; DELETE FROM series_patches; DELETE FROM series_versions; "
          "DELETE FROM series;");
-    Statement s(db_.get(),
-                "INSERT OR REPLACE INTO series(id, title, author_name, author_email, change_id, pull, "
-                "newest_date, rust) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
-    Statement v(db_.get(),
-                "INSERT INTO series_versions(series_id, position, version, cover, expected, date, rfc, "
-                "resend, base_commit, prerequisites) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
-    Statement p(db_.get(),
-                "INSERT OR IGNORE INTO series_patches(version_id, idx, msgid, subject, patch_id, carried) "
-                "VALUES(?1,?2,?3,?4,?5,?6)");
-    Statement t(db_.get(),
-                "INSERT OR IGNORE INTO series_trailers(version_id, idx, position, name, value, email, "
-                "from_msgid, via_cover) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
-    for (const auto& se : series) {
-      s.bind(1, se.id).bind(2, se.title).bind(3, se.author_name).bind(4, se.author_email)
-          .bind(5, se.change_id).bind(6, int64_t{se.pull})
-          .bind(7, se.versions.empty() ? int64_t{0} : se.versions.back().date)
-          .bind(8, int64_t{se.rust}).run();
-      int64_t pos = 0;
-      for (const auto& ve : se.versions) {
-        v.bind(1, se.id).bind(2, pos++).bind(3, int64_t{ve.version});
-        if (ve.cover) v.bind(4, *ve.cover);
-        else v.bind_null(4);
-        v.bind(5, int64_t{ve.expected}).bind(6, ve.date).bind(7, int64_t{ve.rfc})
-            .bind(8, int64_t{ve.resend}).bind(9, ve.base_commit).bind(10, ve.prerequisites).run();
-        const int64_t vid = sqlite3_last_insert_rowid(db_.get());
-        for (const auto& pa : ve.patches) {
-          p.bind(1, vid).bind(2, int64_t{pa.index}).bind(3, pa.msgid).bind(4, pa.subject)
-              .bind(5, pa.patch_id).bind(6, int64_t{pa.carried}).run();
-          // Only what review added: the patch's own trailers are in body_trailers.
-          int64_t tpos = 0;
-          for (const auto& tr : pa.trailers)
-            if (tr.from != pa.msgid)
-              t.bind(1, vid).bind(2, int64_t{pa.index}).bind(3, tpos++).bind(4, tr.name).bind(5, tr.value)
-                .bind(6, tr.email).bind(7, tr.from).bind(8, int64_t{tr.via_cover}).run();
-        }
-      }
-    }
+    write_series(series);
     series_written();
     commit();
   } catch (...) {
-    exec(db_.get(), "ROLLBACK");
+    rollback();
     throw;
+  }
+}
+
+void Store::write_series(const std::vector<Series>& series) {
+  Statement s(db_.get(),
+              "INSERT OR REPLACE INTO series(id, title, author_name, author_email, change_id, pull, "
+              "newest_date, rust) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+  Statement v(db_.get(),
+              "INSERT INTO series_versions(series_id, position, version, cover, expected, date, rfc, "
+              "resend, base_commit, prerequisites) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+  Statement p(db_.get(),
+              "INSERT OR IGNORE INTO series_patches(version_id, idx, msgid, subject, patch_id, carried) "
+              "VALUES(?1,?2,?3,?4,?5,?6)");
+  Statement t(db_.get(),
+              "INSERT OR IGNORE INTO series_trailers(version_id, idx, position, name, value, email, "
+              "from_msgid, via_cover) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+  for (const auto& se : series) {
+    s.bind(1, se.id).bind(2, se.title).bind(3, se.author_name).bind(4, se.author_email)
+        .bind(5, se.change_id).bind(6, int64_t{se.pull})
+        .bind(7, se.versions.empty() ? int64_t{0} : se.versions.back().date)
+        .bind(8, int64_t{se.rust}).run();
+    int64_t pos = 0;
+    for (const auto& ve : se.versions) {
+      v.bind(1, se.id).bind(2, pos++).bind(3, int64_t{ve.version});
+      if (ve.cover) v.bind(4, *ve.cover);
+      else v.bind_null(4);
+      v.bind(5, int64_t{ve.expected}).bind(6, ve.date).bind(7, int64_t{ve.rfc})
+          .bind(8, int64_t{ve.resend}).bind(9, ve.base_commit).bind(10, ve.prerequisites).run();
+      const int64_t vid = sqlite3_last_insert_rowid(db_.get());
+      for (const auto& pa : ve.patches) {
+        p.bind(1, vid).bind(2, int64_t{pa.index}).bind(3, pa.msgid).bind(4, pa.subject)
+            .bind(5, pa.patch_id).bind(6, int64_t{pa.carried}).run();
+        // Only what review added: the patch's own trailers are in body_trailers.
+        int64_t tpos = 0;
+        for (const auto& tr : pa.trailers)
+          if (tr.from != pa.msgid)
+            t.bind(1, vid).bind(2, int64_t{pa.index}).bind(3, tpos++).bind(4, tr.name).bind(5, tr.value)
+              .bind(6, tr.email).bind(7, tr.from).bind(8, int64_t{tr.via_cover}).run();
+      }
+    }
   }
 }
 
