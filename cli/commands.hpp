@@ -30,5 +30,6 @@ Action add_checklist(CLI::App& app, Global& g);
 Action add_fetch(CLI::App& app, Global& g);
 Action add_review(CLI::App& app, Global& g);
 Action add_check(CLI::App& app, Global& g);
+Action add_stats(CLI::App& app, Global& g);
 
 }  // namespace seam::cli

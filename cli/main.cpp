@@ -110,6 +110,7 @@ int run(int argc, char** argv, std::string& command) {
   reg(add_fetch, true);
   reg(add_review, true);
   reg(add_check, true);
+  reg(add_stats, true);
   std::string topic;
   CLI::App* help = app.add_subcommand("help", "Show the commands, or the options of one: seam help COMMAND");
   help->add_option("command", topic, "A seam command");
