@@ -61,6 +61,7 @@ class Writer {
   // holds one: callers leave it empty otherwise).
   void take(std::string where, std::string shown, Parsed&& p, std::function<void()> checkpoint) {
     ++parsed_;
+    if (pending_.empty()) pending_.reserve(std::min<size_t>(batch_size(), 1024));  // fewer moves of big items
     bytes_ += p.raw.size() + 512;
     if (p.message)
       bytes_ += p.message->to_raw.size() + p.message->cc_raw.size() + p.message->subject.size() +
@@ -97,7 +98,7 @@ class Writer {
           rep_.errors.push_back({it.shown, it.p.error});
         } else {
           it.p.message->where = it.where;
-          if (store_.add_message(src_.id, *it.p.message, it.p.raw) == core::AddResult::added)
+          if (store_.add_message(src_.id, *it.p.message, it.p.raw, it.p.packed) == core::AddResult::added)
             ++rep_.added;
           else
             ++rep_.duplicates;
