@@ -14,19 +14,28 @@ ensure_built() {
   fi
 }
 
-# measure VAR_SECONDS VAR_KB -- command...: best wall time of $RUNS runs and
-# the peak RSS of that run, via GNU time.
+# measure VAR_SECONDS VAR_KB [VAR_CPU] -- command...: best wall time of $RUNS
+# runs, the peak RSS of that run and (when VAR_CPU is given) its CPU time
+# (user + system seconds), via GNU time.
 measure() {
-  local __t=$1 __m=$2; shift 3
-  local best="" best_kb="" out
+  local __t=$1 __m=$2 __c=""
+  shift 2
+  if [ "$1" != "--" ]; then __c=$1; shift; fi
+  shift
+  local best="" best_kb="" best_cpu="" out
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -o "${TMPDIR:-/tmp}/seam-bench-time.$$" -f '%e %M' "$@" >/dev/null 2>&1 || true  # time, not judge
+    /usr/bin/time -o "${TMPDIR:-/tmp}/seam-bench-time.$$" -f '%e %M %U %S' "$@" >/dev/null 2>&1 || true  # time, not judge
     out=$(tail -n 1 "${TMPDIR:-/tmp}/seam-bench-time.$$")
-    local t=${out% *} kb=${out#* }
-    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; best_kb=$kb; fi
+    local t kb u s
+    read -r t kb u s <<<"$out"
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
+      best=$t; best_kb=$kb; best_cpu=$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')
+    fi
   done
+  rm -f "${TMPDIR:-/tmp}/seam-bench-time.$$"
   printf -v "$__t" '%s' "$best"
   printf -v "$__m" '%s' "$best_kb"
+  if [ -n "$__c" ]; then printf -v "$__c" '%s' "$best_cpu"; fi
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b==0) print "inf"; else printf "%.2f", a/b }'; }

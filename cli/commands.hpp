@@ -37,5 +37,6 @@ Action add_reviewers(CLI::App& app, Global& g);
 Action add_experience(CLI::App& app, Global& g);
 Action add_suggest(CLI::App& app, Global& g);
 Action add_rebuild(CLI::App& app, Global& g);
+Action add_stats(CLI::App& app, Global& g);
 
 }  // namespace seam::cli

@@ -115,6 +115,7 @@ int run(int argc, char** argv, std::string& command) {
   reg(add_reply, true);
   reg(add_reviewers, true); reg(add_experience, true); reg(add_suggest, true);
   reg(add_rebuild, true);
+  reg(add_stats, true);
   std::string topic;
   CLI::App* help = app.add_subcommand("help", "Show the commands, or the options of one: seam help COMMAND");
   help->add_option("command", topic, "A seam command");

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -160,37 +161,53 @@ bool ObjectReader::has(const std::string& oid_hex) const {
   return git_odb_exists(odb, &oid) == 1;
 }
 
+std::string ObjectReader::CommitTree::commit_hex() const {
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &commit);
+  return hex;
+}
+
 std::vector<ObjectReader::CommitTree> ObjectReader::first_parent_line(const std::string& tip,
                                                                       const std::string& since) const {
   git_odb* o = nullptr;
   if (git_repository_odb(&o, repo_.get()) != 0) throw Error(path_ + ": " + last_error());
   OdbPtr odb(o);
+  git_oid stop{};
+  const bool has_stop = since.size() == GIT_OID_HEXSZ && git_oid_fromstrn(&stop, since.data(), since.size()) == 0;
+  git_oid at;
+  if (git_oid_fromstrn(&at, tip.data(), tip.size()) != 0 || tip.size() != GIT_OID_HEXSZ)
+    throw Error(path_ + ": " + tip + " is not a commit id");
   std::vector<CommitTree> out;
-  std::string at = tip;
-  while (!at.empty() && at != since) {
-    git_oid oid;
+  for (bool more = true; more && !(has_stop && git_oid_equal(&at, &stop));) {
     git_odb_object* obj = nullptr;
-    if (git_oid_fromstrn(&oid, at.data(), at.size()) != 0 || git_odb_read(&obj, o, &oid) != 0) {
-      if (out.empty()) throw Error(path_ + ": cannot read commit " + at + ": " + last_error());
+    if (git_odb_read(&obj, o, &at) != 0) {
+      if (out.empty()) throw Error(path_ + ": cannot read commit " + tip + ": " + last_error());
       break;  // history beyond here is not in this mirror
     }
     OdbObjectPtr owner(obj);
-    if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) throw Error(path_ + ": " + at + " is not a commit");
+    if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
+      char hex[GIT_OID_HEXSZ + 1];
+      git_oid_tostr(hex, sizeof hex, &at);
+      throw Error(path_ + ": " + hex + " is not a commit");
+    }
     std::string_view raw(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
     CommitTree ct{at, {}};
-    std::string parent;
+    bool has_tree = false;
+    more = false;
     // "tree <hex>\nparent <hex>\n…" up to the first empty line.
     for (size_t i = 0; i < raw.size();) {
       size_t nl = raw.find('\n', i);
       std::string_view line = raw.substr(i, (nl == std::string_view::npos ? raw.size() : nl) - i);
       if (line.empty()) break;
-      if (line.substr(0, 5) == "tree ") ct.tree = line.substr(5, GIT_OID_HEXSZ);
-      else if (line.substr(0, 7) == "parent " && parent.empty()) parent = line.substr(7, GIT_OID_HEXSZ);
+      if (line.substr(0, 5) == "tree " && line.size() >= 5 + GIT_OID_HEXSZ)
+        has_tree = git_oid_fromstrn(&ct.tree, line.data() + 5, GIT_OID_HEXSZ) == 0;
+      else if (line.substr(0, 7) == "parent " && !more && line.size() >= 7 + GIT_OID_HEXSZ)
+        more = git_oid_fromstrn(&at, line.data() + 7, GIT_OID_HEXSZ) == 0;
       if (nl == std::string_view::npos) break;
       i = nl + 1;
     }
-    out.push_back(std::move(ct));
-    at = parent;
+    if (!has_tree) std::memset(&ct.tree, 0, sizeof ct.tree);  // read as a missing tree
+    out.push_back(ct);
   }
   std::reverse(out.begin(), out.end());
   return out;
@@ -214,6 +231,19 @@ ObjectReader::BlobView ObjectReader::read_tree_file_view(const std::string& tree
     return r;
   }
   TreePtr tree(t);
+  return blob_in(t, name);
+}
+
+ObjectReader::BlobView ObjectReader::read_tree_file_view(const git_oid& tree, const char* name) const {
+  git_tree* t = nullptr;
+  if (git_tree_lookup(&t, repo_.get(), &tree) != 0) {
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, &tree);
+    BlobView r;
+    r.error = std::string("tree ") + hex + " missing: " + last_error();
+    return r;
+  }
+  TreePtr owner(t);
   return blob_in(t, name);
 }
 

@@ -29,15 +29,18 @@ class ObjectReader {
   // The commit HEAD points at, as 40 hex digits. Throws Error when none.
   std::string head() const;
 
-  // A commit and its tree, as 40 hex digits each.
+  // A commit and its tree, as raw object ids (40 bytes a commit, whatever
+  // the length of the history: an epoch of millions of messages stays small).
   struct CommitTree {
-    std::string commit, tree;
+    git_oid commit, tree;
+    std::string commit_hex() const;  // 40 hex digits
   };
   // The first-parent line from `tip` back to (not including) `since`, or to
   // the root when `since` is empty or not on that line; oldest first. Reads
   // raw commit objects: an epoch's history is one straight line, and this is
   // several times cheaper than a sorted revwalk. A missing commit ends the
-  // line there (a shallow or partial mirror).
+  // line there (a shallow or partial mirror). Throws Error naming the path
+  // when `tip` itself cannot be read.
   std::vector<CommitTree> first_parent_line(const std::string& tip, const std::string& since) const;
 
   // The blob at `path` (may contain '/') in the tree of `commit_hex`, or
@@ -79,6 +82,7 @@ class ObjectReader {
   };
   BlobView read_file_view(const std::string& commit_hex, const char* name) const;
   BlobView read_tree_file_view(const std::string& tree_hex, const char* name) const;
+  BlobView read_tree_file_view(const git_oid& tree, const char* name) const;
 
  private:
   BlobView blob_in(git_tree* tree, const char* name) const;

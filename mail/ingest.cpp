@@ -57,9 +57,11 @@ class Writer {
 
   // `checkpoint` moves the source's cursor to just after this message (run
   // inside the transaction that stores it). `where` is the locator stored
-  // with the message; `shown` names it in errors.
+  // with the message; `shown` names it in errors (needed only when `p`
+  // holds one: callers leave it empty otherwise).
   void take(std::string where, std::string shown, Parsed&& p, std::function<void()> checkpoint) {
     ++parsed_;
+    if (pending_.empty()) pending_.reserve(std::min<size_t>(batch_size(), 1024));  // fewer moves of big items
     bytes_ += p.raw.size() + 512;
     if (p.message)
       bytes_ += p.message->to_raw.size() + p.message->cc_raw.size() + p.message->subject.size() +
@@ -96,7 +98,7 @@ class Writer {
           rep_.errors.push_back({it.shown, it.p.error});
         } else {
           it.p.message->where = it.where;
-          if (store_.add_message(src_.id, *it.p.message, it.p.raw) == core::AddResult::added)
+          if (store_.add_message(src_.id, *it.p.message, it.p.raw, it.p.packed) == core::AddResult::added)
             ++rep_.added;
           else
             ++rep_.duplicates;
@@ -229,8 +231,9 @@ void ingest_mbox_data(core::Store& store, core::Source& src, SourceReport& rep,
   spec.consume = [&](size_t i, Parsed&& p) {
     const auto& e = entries[i];
     const int64_t end = static_cast<int64_t>(e.offset + e.length);
-    w.take(std::to_string(e.offset) + "+" + std::to_string(e.length),
-           rep.source + ": byte " + std::to_string(e.offset), std::move(p), [&src, end] { src.offset = end; });
+    std::string shown = p.message ? std::string() : rep.source + ": byte " + std::to_string(e.offset);
+    w.take(std::to_string(e.offset) + "+" + std::to_string(e.length), std::move(shown), std::move(p),
+           [&src, end] { src.offset = end; });
   };
   run_pipeline(spec);
   w.finish();
@@ -320,8 +323,8 @@ bool ingest_mbox_stream(core::Store& store, core::Source& src, SourceReport& rep
       if (e.oversize) digest.lose();
       else digest.feed(e.bytes);
       const int64_t end = static_cast<int64_t>(e.offset + e.length);
-      w.take(std::to_string(e.offset) + "+" + std::to_string(e.length),
-             rep.source + ": byte " + std::to_string(e.offset), std::move(p),
+      std::string shown = p.message ? std::string() : rep.source + ": byte " + std::to_string(e.offset);
+      w.take(std::to_string(e.offset) + "+" + std::to_string(e.length), std::move(shown), std::move(p),
              [&src, end, h = digest.value()] {
                src.offset = end;
                src.prefix_hash = h;
@@ -504,6 +507,17 @@ void ingest_maildir(core::Store& store, SourceReport& rep, const std::string& pa
   w.finish();
 }
 
+// The list an epoch archives: the folder name of its inbox (NAME in
+// NAME/git/N.git, as public-inbox and grokmirror lay them out); "" for an
+// epoch outside that layout.
+std::string inbox_name(const std::string& epoch) {
+  fs::path p = fs::path(canonical(epoch));
+  if (p.filename().empty()) p = p.parent_path();
+  const fs::path git = p.parent_path();
+  if (git.filename() != "git") return {};
+  return git.parent_path().filename().string();
+}
+
 void ingest_epoch(core::Store& store, SourceReport& rep, const std::string& path,
                   const IngestOptions& opts) {
   rep.kind = "public-inbox";
@@ -512,6 +526,10 @@ void ingest_epoch(core::Store& store, SourceReport& rep, const std::string& path
   try {
     git::ObjectReader reader(path);
     src = store.source(canonical(path), rep.kind);
+    if (const std::string list = inbox_name(path); !list.empty() && src.list != list) {
+      src.list = list;
+      store.save_source(src);  // before any message, so each is recorded in it
+    }
     const std::string tip = reader.head();
     if (tip == src.cursor) return;  // nothing new: the common case, kept cheap
     // When the cursor is not on the line (a rewritten epoch), this reads it
@@ -547,15 +565,59 @@ void ingest_epoch(core::Store& store, SourceReport& rep, const std::string& path
     return f;
   };
   spec.consume = [&](size_t i, Parsed&& p) {
-    const std::string& c = commits[i].commit;
-    w.take(c, rep.source + ": commit " + c, std::move(p), [&src, c] { src.cursor = c; });
+    std::string c = commits[i].commit_hex();
+    std::string shown = p.message ? std::string() : rep.source + ": commit " + c;
+    w.take(c, std::move(shown), std::move(p), [&src, c] { src.cursor = c; });
   };
   run_pipeline(spec);
   w.finish();
 }
 
 bool is_epoch(const fs::path& p) {
-  return fs::is_directory(p / "objects") && fs::exists(p / "HEAD");
+  std::error_code ec;
+  return fs::is_directory(p / "objects", ec) && fs::exists(p / "HEAD", ec);
+}
+
+// The epochs of a public-inbox v2 inbox: git/0.git, git/1.git, ... in
+// numeric order (not the order of their names: 10 after 9).
+std::vector<fs::path> epochs_of(const fs::path& inbox) {
+  std::vector<std::pair<long, fs::path>> epochs;
+  static const std::regex epoch_name(R"(([0-9]{1,9})\.git)");
+  std::error_code ec;
+  for (fs::directory_iterator it(inbox / "git", ec), end; !ec && it != end; it.increment(ec)) {
+    std::smatch m;
+    std::string name = it->path().filename().string();
+    if (std::regex_match(name, m, epoch_name) && is_epoch(it->path()))
+      epochs.emplace_back(std::stol(m[1].str()), it->path());
+  }
+  std::sort(epochs.begin(), epochs.end());
+  std::vector<fs::path> out;
+  for (auto& e : epochs) out.push_back(std::move(e.second));
+  return out;
+}
+
+// The inboxes of a mirror of many lists (ROOT/<list>/git/N.git, as
+// grokmirror lays out lore), by list name.
+std::vector<fs::path> inboxes_of(const fs::path& root) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code ec2;
+    if (it->is_directory(ec2) && fs::is_directory(it->path() / "git", ec2) && !epochs_of(it->path()).empty())
+      out.push_back(it->path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void ingest_inbox(core::Store& store, const fs::path& inbox, const IngestOptions& opts,
+                  std::vector<SourceReport>& out) {
+  for (const auto& ep : epochs_of(inbox)) {
+    SourceReport r;
+    r.source = ep.string();
+    ingest_epoch(store, r, ep.string(), opts);
+    out.push_back(std::move(r));
+  }
 }
 
 }  // namespace
@@ -572,33 +634,24 @@ std::vector<SourceReport> ingest(core::Store& store, const std::string& source,
       ingest_maildir(store, rep, source, opts);
     } else if (is_epoch(p)) {
       ingest_epoch(store, rep, source, opts);
-    } else if (fs::is_directory(p / "git")) {
-      // A public-inbox v2 inbox: git/0.git, git/1.git, ... in numeric order.
-      std::vector<std::pair<long, fs::path>> epochs;
-      static const std::regex epoch_name(R"(([0-9]+)\.git)");
-      for (const auto& e : fs::directory_iterator(p / "git", ec)) {
-        std::smatch m;
-        std::string name = e.path().filename().string();
-        if (std::regex_match(name, m, epoch_name) && is_epoch(e.path()))
-          epochs.emplace_back(std::stol(m[1].str()), e.path());
-      }
-      std::sort(epochs.begin(), epochs.end());
-      for (const auto& [n, ep] : epochs) {
-        SourceReport r;
-        r.source = ep.string();
-        ingest_epoch(store, r, ep.string(), opts);
-        out.push_back(std::move(r));
-      }
-      if (epochs.empty()) {
+    } else if (fs::is_directory(p / "git", ec)) {
+      // A public-inbox v2 inbox: its epochs in order, each its own source.
+      ingest_inbox(store, p, opts, out);
+      if (out.empty()) {
         rep.kind = "public-inbox";
         rep.fatal = source + ": no epochs (git/N.git) in this public-inbox folder";
         out.push_back(std::move(rep));
       }
       return out;
+    } else if (auto inboxes = inboxes_of(p); !inboxes.empty()) {
+      // A mirror of many inboxes: list after list, each in epoch order.
+      for (const auto& inbox : inboxes) ingest_inbox(store, inbox, opts, out);
+      return out;
     } else {
       rep.kind = "maildir";
       rep.fatal = source + ": a folder that is neither a Maildir (cur/, new/) nor a public-inbox "
-                           "epoch (objects/, HEAD) or inbox (git/N.git)";
+                           "epoch (objects/, HEAD), inbox (git/N.git) or mirror of inboxes "
+                           "(LIST/git/N.git)";
     }
   } else {
     ingest_file(store, rep, source, opts);

@@ -34,6 +34,7 @@ Parsed fetch_and_parse(Fetcher& fetcher, size_t i, bool keep_raw) {
   if (r.message) {
     p.message = std::move(r.message);
     p.message->digest = mbox_digest(fetcher.entry.empty() ? raw : fetcher.entry);
+    p.packed = core::Store::pack_recipients(*p.message);
     if (keep_raw) p.raw.assign(raw);
   } else {
     p.error = std::move(r.error);

@@ -10,11 +10,13 @@
 #include <string_view>
 
 #include "core/message.hpp"
+#include "core/store/store.hpp"
 
 namespace seam::mail {
 
 struct Parsed {
   std::optional<core::Message> message;
+  core::Store::Packed packed;  // the message's To and Cc as the store keeps them
   std::string raw;    // kept only when the source asked for it (stdin)
   std::string error;  // set when the message was skipped
 };

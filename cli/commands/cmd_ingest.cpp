@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "mail/ingest.hpp"
+#include "reports/escape.hpp"
 #include "reports/ingest.hpp"
 #include "reports/terminal.hpp"
 
@@ -61,15 +62,20 @@ Action add_ingest(CLI::App& app, Global& g) {
     // earlier run was killed before its series were (the store marks them
     // stale in the transactions that add mail).
     store.refresh_series();
+    // A source that could not be read at all: "seam ingest: …" on standard
+    // error, as every command says its errors; the JSON keeps it too.
     bool fatal = false;
+    std::vector<mail::SourceReport> ok;
     for (const auto& r : reports) {
       if (!r.fatal.empty()) {
         fatal = true;
-        if (args->json) std::cerr << "seam ingest: " << r.fatal << "\n";
+        std::cerr << "seam ingest: " << reports::printable(r.fatal) << "\n";
+      } else if (!args->json) {
+        ok.push_back(r);
       }
     }
     if (args->json) std::cout << reports::dump(reports::ingest_json(reports), 2) << "\n";
-    else std::cout << reports::ingest_text(reports, reports::use_color(stdout));
+    else std::cout << reports::ingest_text(ok, reports::use_color(stdout));
     return fatal ? 1 : 0;
   };
 }

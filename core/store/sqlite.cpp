@@ -38,6 +38,15 @@ Statement& Statement::bind_blob(int i, std::string_view v) {
   return *this;
 }
 
+Statement& Statement::bind_static(int i, std::string_view v) {
+  check(db_, sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC), "bind");
+  return *this;
+}
+Statement& Statement::bind_static_blob(int i, std::string_view v) {
+  check(db_, sqlite3_bind_blob64(stmt_.get(), i, v.data(), v.size(), SQLITE_STATIC), "bind");
+  return *this;
+}
+
 bool Statement::step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
@@ -66,6 +75,10 @@ std::string Statement::text(int col) const {
 
 bool Statement::is_null(int col) const {
   return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL;
+}
+
+bool Statement::is_blob(int col) const {
+  return sqlite3_column_type(stmt_.get(), col) == SQLITE_BLOB;
 }
 
 void exec(sqlite3* db, const char* sql) {

@@ -36,6 +36,10 @@ class Statement {
   Statement& bind(int i, std::optional<int64_t> v);
   Statement& bind_null(int i);
   Statement& bind_blob(int i, std::string_view v);
+  // Without copying: `v` must stay valid and unchanged until the statement
+  // is stepped and reset (run(), or reset() after step()).
+  Statement& bind_static(int i, std::string_view v);
+  Statement& bind_static_blob(int i, std::string_view v);
 
   // Steps once: true when a row is available, false when done.
   bool step();
@@ -46,6 +50,7 @@ class Statement {
   int64_t int64(int col) const;
   std::string text(int col) const;
   bool is_null(int col) const;
+  bool is_blob(int col) const;
 
  private:
   struct Finalizer {

@@ -87,7 +87,8 @@ TEST_SUITE("cli/hostile") {
     CHECK(j["sources"][0]["errors"][0]["message"].get<std::string>().find("32 MiB") != std::string::npos);
     auto refused = seam_at(tmp / "d.db", "ingest --max-inflate 64 " + q(tmp / "bomb.mbox.gz"));
     CHECK(refused.status == 1);
-    CHECK(refused.out.find("inflates past") != std::string::npos);
+    CHECK(refused.err.rfind("seam ingest: ", 0) == 0);
+    CHECK(refused.err.find("inflates past") != std::string::npos);
   }
 
   TEST_CASE("named pipes, process substitution and /dev/stdin are read as streams and their mail kept") {

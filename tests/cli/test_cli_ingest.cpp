@@ -165,7 +165,10 @@ TEST_SUITE("cli/ingest") {
     for (size_t pos = 0; (pos = all.find(missing.string(), pos)) != std::string::npos; pos += missing.string().size())
       ++lines_naming;
     CHECK(lines_naming == 1);
-    CHECK(all.find("error") != std::string::npos);
+    // Said as every command says its errors: "seam ingest: …", on stderr.
+    CHECK(t.err.rfind("seam ingest: " + missing.string(), 0) == 0);
+    CHECK(t.out.find(missing.string()) == std::string::npos);
+    CHECK(t.err.find("error:") == std::string::npos);
 
     // Not mail at all, and the inflate cap: fatal too.
     seam::test::write_file(tmp / "notes.txt", "just some notes\nwithout any mail\n");
@@ -372,5 +375,65 @@ TEST_SUITE("cli/ingest") {
     seam::test::TempDir tmp;
     CHECK(seam_run(tmp, "--db " + q(tmp / "s.db") + " ingest").status != 0);
     CHECK(seam_run(tmp, "--db " + q(tmp / "s.db") + " ingest --no-such-flag x").status != 0);
+  }
+
+  TEST_CASE("seam stats: counts, size, lists and sources with their cursors; --json as documented") {
+    seam::test::TempDir tmp;
+    seam::test::GitEpoch a(tmp / "lore" / "alpha" / "git" / "0.git");
+    a.add(seam::test::small_mail("s-1@example.org", "one"));
+    a.add(seam::test::small_mail("s-x@example.org", "cross-posted"));
+    seam::test::GitEpoch b(tmp / "lore" / "beta" / "git" / "0.git");
+    b.add(seam::test::small_mail("s-x@example.org", "cross-posted"));
+    const auto mbox = seam::test::data("ingest/quoting-levels.mbox");
+    ingest_json(tmp, q(tmp / "lore") + " " + q(mbox));
+
+    Run r = seam_run(tmp, "--db " + q(tmp / "s.db") + " stats --json");
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    json j;
+    REQUIRE_NOTHROW(j = json::parse(r.out));
+    std::set<std::string> keys;
+    for (auto& [k, v] : j.items()) keys.insert(k);
+    CHECK(keys == std::set<std::string>{"messages", "series", "duplicates", "store", "sources", "lists"});
+    CHECK(j["messages"] == 4);
+    CHECK(j["duplicates"] == 1);
+    CHECK(j["series"].is_number_integer());
+    CHECK(j["store"]["bytes"].get<int64_t>() > 0);
+    CHECK(j["store"]["bytes_per_message"] == j["store"]["bytes"].get<int64_t>() / 4);
+    REQUIRE(j["lists"].size() == 2);
+    CHECK(j["lists"][0] == json{{"name", "alpha"}, {"messages", 2}, {"sources", 1}});
+    CHECK(j["lists"][1] == json{{"name", "beta"}, {"messages", 1}, {"sources", 1}});
+    REQUIRE(j["sources"].size() == 3);
+    for (const auto& s : j["sources"]) {
+      std::set<std::string> sk;
+      for (auto& [k, v] : s.items()) sk.insert(k);
+      CHECK(sk == std::set<std::string>{"path", "kind", "list", "messages", "duplicates", "cursor"});
+      if (s["kind"] == "public-inbox") {
+        CHECK(s["cursor"]["commit"].get<std::string>().size() == 40);
+        CHECK(s["list"].is_string());
+      } else {
+        CHECK(s["kind"] == "mbox");
+        CHECK(s["list"].is_null());
+        CHECK(s["cursor"]["offset"] == s["cursor"]["size"]);
+        CHECK(s["messages"] == 2);
+      }
+    }
+    CHECK(j["sources"][0]["list"] == "alpha");
+    CHECK(j["sources"][0]["messages"] == 2);
+    CHECK(j["sources"][1]["list"] == "beta");
+    CHECK(j["sources"][1]["messages"] == 0);
+    CHECK(j["sources"][1]["duplicates"] == 1);
+
+    // For people: the same facts, one line each.
+    Run t = seam_run(tmp, "--db " + q(tmp / "s.db") + " stats");
+    REQUIRE(t.status == 0);
+    CHECK(t.out.find("messages:   4\n") != std::string::npos);
+    CHECK(t.out.find("alpha: 2 messages, 1 epoch\n") != std::string::npos);
+    CHECK(t.out.find(mbox.string()) != std::string::npos);
+
+    // No store: an error naming the path, nothing created.
+    Run none = seam_run(tmp, "--db " + q(tmp / "none.db") + " stats");
+    CHECK(none.status == 1);
+    CHECK(none.err.find((tmp / "none.db").string()) != std::string::npos);
+    CHECK_FALSE(fs::exists(tmp / "none.db"));
   }
 }
