@@ -2,69 +2,26 @@
 #include <atomic>
 #include <ctime>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/dates.hpp"
+#include "cli/people_input.hpp"
+#include "core/store/notes.hpp"
 #include "core/analysis/hunks.hpp"
 #include "core/analysis/rules.hpp"
 #include "core/store/store.hpp"
 #include "mail/am.hpp"
 #include "mail/sources/locate.hpp"
 #include "reports/site/pages.hpp"
+#include "reports/site/people_views.hpp"
 
 namespace seam::cli {
 
 namespace {
 
-// --since DATE, the grammar of `seam series --since` (cmd_series.cpp):
-// YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC; a year or a month
-// means its first day; an impossible date is nullopt.
-std::optional<int64_t> parse_since(const std::string& s) {
-  int y = 0, mo = 1, d = 1, h = 0, mi = 0, sec = 0;
-  size_t pos = 0;
-  auto number = [&](size_t digits, int& out) {
-    if (pos + digits > s.size()) return false;
-    int v = 0;
-    for (size_t k = 0; k < digits; ++k) {
-      const char c = s[pos + k];
-      if (c < '0' || c > '9') return false;
-      v = v * 10 + (c - '0');
-    }
-    out = v;
-    pos += digits;
-    return true;
-  };
-  auto sep = [&](char c) {
-    if (pos < s.size() && s[pos] == c) return ++pos, true;
-    return false;
-  };
-  if (!number(4, y)) return std::nullopt;
-  if (sep('-')) {
-    if (!number(2, mo)) return std::nullopt;
-    if (sep('-')) {
-      if (!number(2, d)) return std::nullopt;
-      if (sep('T') || sep(' ')) {
-        if (!number(2, h) || !sep(':') || !number(2, mi)) return std::nullopt;
-        if (sep(':') && !number(2, sec)) return std::nullopt;
-      }
-    }
-  }
-  if (pos != s.size()) return std::nullopt;
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (y < 1970 || mo < 1 || mo > 12) return std::nullopt;
-  if (d < 1 || d > kDays[mo - 1] + (mo == 2 && leap ? 1 : 0)) return std::nullopt;
-  if (h > 23 || mi > 59 || sec > 59) return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  return static_cast<int64_t>(timegm(&tm));
-}
 
 // The checklist of the newest version of `s`, analysed from the patches alone
 // (no repository); nullopt with `error` set when a patch cannot be read.
@@ -89,6 +46,41 @@ std::optional<reports::Checklist> analyse(core::Store& store, const core::Series
   return c;
 }
 
+// Puts the notes and ticks of one series on its page: a tick or note on
+// an entry of the newest version's checklist (carried over from an older
+// version when the code changed), notes on a whole patch and notes left
+// over (their item is gone) under the series; the index row's progress.
+void place_notes(reports::site::SeriesPage& page, reports::site::IndexRow& row,
+                 const std::vector<core::ReviewNote>& notes, const reports::Checklist* c, int version) {
+  std::vector<core::ReviewItem> items;
+  if (c) items = reports::checklist_items(*c);
+  // items follow the entries of page.patches in order.
+  std::vector<reports::site::EntryView*> entry_of;
+  for (auto& p : page.patches)
+    for (auto& e : p.entries) entry_of.push_back(&e);
+  std::map<std::string, size_t> at;
+  for (size_t k = 0; k < items.size() && k < entry_of.size(); ++k) at.emplace(items[k].item, k);
+  for (const auto& pl : core::place_notes(notes, version, items)) {
+    const auto& n = notes[pl.note];
+    const std::string from = n.version != version ? " (v" + std::to_string(n.version) + ")" : "";
+    auto it = pl.item.empty() ? at.end() : at.find(pl.item);
+    if (it != at.end()) {
+      auto& e = *entry_of[it->second];
+      if (n.tick && !pl.carried) e.tick = true;
+      else if (n.tick) e.notes.push_back("Ticked on v" + std::to_string(n.version) + "; the code changed since: check it again.");
+      else e.notes.push_back(n.text + (pl.carried ? " (carried over from v" + std::to_string(n.version) + ", the code changed)" : ""));
+    } else if (pl.patch > 0 && !n.tick) {
+      page.notes.push_back("Patch " + std::to_string(pl.patch) + from + ": " + n.text);
+    } else if (!n.tick) {
+      page.notes.push_back("Left over" + from + (n.path.empty() ? "" : " (" + n.path + ")") + ": " + n.text);
+    }
+  }
+  size_t ticked = 0;
+  for (auto* e : entry_of) ticked += e->tick;
+  if (!notes.empty() && !entry_of.empty())
+    row.progress = std::to_string(ticked) + "/" + std::to_string(entry_of.size()) + " ticked";
+}
+
 }  // namespace
 
 Action add_site(CLI::App& app, Global& g) {
@@ -97,6 +89,7 @@ Action add_site(CLI::App& app, Global& g) {
     int threads = 2;
   };
   auto a = std::make_shared<Args>();
+  auto people_opts = std::make_shared<PeopleOptions>();
   auto* sub = app.add_subcommand("site", "Write a static HTML report of the store to a folder: index.html (the "
                                          "series, filterable), a page per series (versions, changes, checklist), "
                                          "team.html and a page per reviewer (charts in SVG); no server, no "
@@ -105,10 +98,11 @@ Action add_site(CLI::App& app, Global& g) {
   sub->add_option("--since", a->since,
                   "Only series with a version on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC)");
   sub->add_option("-j,--threads", a->threads, "Checklists analysed in N threads (default 2)")->check(CLI::Range(1, 64));
-  return [a, &g]() -> int {
+  add_people_options(sub, *people_opts);
+  return [a, people_opts, &g]() -> int {
     core::Store::SeriesFilter f;
     if (!a->since.empty()) {
-      f.since = parse_since(a->since);
+      f.since = parse_date(a->since);
       if (!f.since) {
         std::cerr << "seam site: --since " << a->since
                   << ": not a possible date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS])\n";
@@ -162,20 +156,35 @@ Action add_site(CLI::App& app, Global& g) {
       const reports::Checklist* c = checklists[i] ? &*checklists[i] : nullptr;
       ptrs.push_back(c);
       site.rows.push_back(reports::site::index_row(all[i], c));
-      // site.rows.back().progress: filled by the lead from the notes of the store (h-notes)
     }
     site.team.series_months = reports::site::series_months(all, ptrs);
+    // The reviewer's notes and ticks (seam note), placed on the checklist of
+    // each series' newest version as `seam checklist` places them.
+    core::Store store(g.db_path(), core::Store::Open::existing);
+    std::map<std::string, std::vector<core::ReviewNote>> notes_of;
+    for (auto& n : core::series_notes(store)) notes_of[n.series].push_back(std::move(n));
     for (size_t i = 0; i < all.size(); ++i) {
       reports::site::SeriesPage page;
       if (checklists[i]) page.patches = reports::site::patch_views(*checklists[i]);
       else page.checklist_error = errors[i];
-      // page.notes and each entry's tick/notes: filled by the lead from the notes of the store (h-notes)
+      if (auto it = notes_of.find(all[i].id); it != notes_of.end())
+        place_notes(page, site.rows[i], it->second, checklists[i] ? &*checklists[i] : nullptr,
+                    all[i].versions.back().version);
       checklists[i].reset();
       page.series = std::move(all[i]);
       site.series.push_back(std::move(page));
     }
-    // filled by the lead from core/people: site.team.people, review_months,
-    // areas and suggestions (h-people).
+    // Reviewers: the review events (brought up to date, as `seam reviewers`
+    // does), the team's and each reviewer's charts, suggestions for the
+    // series no one has reviewed yet.
+    if (store.message_count() > 0) {
+      auto people = load_people(store, *people_opts, "seam site");
+      if (!people) return 1;
+      reports::site::fill_people(site.team, people->data);
+      std::vector<core::Series> open;
+      for (const auto& p : site.series) open.push_back(p.series);
+      reports::site::fill_suggestions(site.team, people->data, open);
+    }
     int failed = 0;
     for (const auto& s : site.series)
       if (!s.checklist_error.empty() && !s.series.pull) {

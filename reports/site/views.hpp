@@ -26,7 +26,7 @@ struct IndexRow {
   int unsafe_blocks = 0;     // unsafe blocks the newest version adds
   int without_safety = 0;    // of which without a SAFETY comment
   // Review progress from the notes: e.g. "3/7 ticked"; "" when none.
-  // Filled by the lead from the notes of the store (h-notes).
+  // From the notes of the store (seam note).
   std::string progress;
 };
 
@@ -40,7 +40,7 @@ struct EntryView {
   std::string excerpt;         // code lines; lines of a diff start with '+', '-' or ' '
   std::string safety_state;    // present, missing, outside-context; "" for rules without one
   std::string safety;          // present: the SAFETY comment's text on one line, without "SAFETY:"
-  // Filled by the lead from the notes of the store (h-notes):
+  // From the notes of the store (seam note).
   bool tick = false;                 // the reviewer ticked this entry
   std::vector<std::string> notes;    // notes on it, oldest first
 };
@@ -57,7 +57,7 @@ struct SeriesPage {
   core::Series series;
   std::vector<PatchView> patches;    // checklist of the newest version
   std::string checklist_error;       // why there is no checklist ("" when there is one)
-  std::vector<std::string> notes;    // filled by the lead from the notes of the store (h-notes)
+  std::vector<std::string> notes;    // patch notes and notes left over (seam note)
 };
 
 // The checklist `c` as patch views (entries most important first), ticks
@@ -100,7 +100,7 @@ struct TeamView {
   // Series per month by language, computed from the series themselves
   // (what cmd_site fills today).
   std::vector<MonthView> series_months;
-  // Filled by the lead from core/people (h-people):
+  // From core/people (reports/site/people_views.hpp):
   std::vector<PersonView> people;
   std::vector<MonthView> review_months;   // the team's reviews per month
   std::vector<AreaView> areas;

@@ -274,6 +274,41 @@ TEST_CASE("site: seam site over the fixture store") {
   CHECK(WEXITSTATUS(status) == 2);
 }
 
+TEST_CASE("site: notes, ticks and reviewers from the store") {
+  test::TempDir tmp;
+  const std::string seam = std::string("'") + SEAM_BINARY + "' --db '" + (tmp / "s.db").string() + "' ";
+  shell(seam + "ingest '" + test::data("site/site.mbox").string() + "' >/dev/null");
+  // The counter series' newest checklist: tick its first item, note its second.
+  const std::string list = shell(seam + "series --json");
+  const size_t at = list.find("rust: add a counter");
+  REQUIRE(at != std::string::npos);
+  const std::string id = between(list, "\"id\":\"", "\"", list.rfind("\"id\":\"", at));
+  REQUIRE(!id.empty());
+  const std::string json = shell(seam + "checklist " + id + " --json");
+  std::vector<std::string> ids;
+  for (size_t p = 0; (p = json.find("\"id\": \"", p)) != std::string::npos; p += 7) {
+    std::string item = between(json, "\"id\": \"", "\"", p);
+    if (item.find(':') != std::string::npos) ids.push_back(item);
+  }
+  REQUIRE(ids.size() >= 2);
+  shell(seam + "note '" + ids[0] + "' --done >/dev/null");
+  shell(seam + "note '" + ids[1] + "' 'Say why this cannot overflow.' >/dev/null");
+  shell(seam + "site -o '" + (tmp / "out").string() + "'");
+  const std::string index = read_bytes(tmp / "out/index.html");
+  CHECK(index.find("1/" + std::to_string(ids.size()) + " ticked") != std::string::npos);
+  const std::string page = read_bytes(tmp / "out/series" / (id + ".html"));
+  CHECK(page.find("Say why this cannot overflow.") != std::string::npos);
+  // The reviewer of v2 has a page, linked from the team page, with a chart.
+  const std::string team = read_bytes(tmp / "out/team.html");
+  CHECK(team.find("href=\"people/") != std::string::npos);
+  size_t people = 0;
+  for (const auto& e : fs::directory_iterator(tmp / "out/people")) {
+    ++people;
+    CHECK(read_bytes(e.path()).find("<svg") != std::string::npos);
+  }
+  CHECK(people >= 1);
+}
+
 TEST_CASE("site: every kind of page in headless Chromium") {
   const std::string browser = chromium();
   REQUIRE_MESSAGE(!browser.empty(), "chromium is not installed (scripts/install-deps.sh installs it)");
