@@ -1,4 +1,5 @@
 // seam experience PERSON: one reviewer's experience, month by month.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -26,6 +27,10 @@ Action add_experience(CLI::App& app, Global& g) {
   sub->add_flag("--json", a->json, "Print JSON (see README)");
   add_people_options(sub, a->people);
   return [a, &g]() -> int {
+    if (a->who.find_first_not_of(" \t") == std::string::npos) {
+      std::cerr << "seam experience: PERSON is empty: give an address, a name, or part of one\n";
+      return 2;
+    }
     core::Store store(g.db_path(), core::Store::Open::existing);
     auto people = load_people(store, a->people, "experience");
     if (!people) return 1;
@@ -38,8 +43,10 @@ Action add_experience(CLI::App& app, Global& g) {
     }
     if (found.size() > 1) {
       std::cerr << "seam experience: " << reports::printable(a->who) << " names " << found.size()
-                << " people; say which:\n"
-                << reports::people_list_text(d, found);
+                << " people; say which:\n";
+      const size_t shown = std::min<size_t>(found.size(), 20);
+      std::cerr << reports::people_list_text(d, std::vector<int>(found.begin(), found.begin() + static_cast<long>(shown)));
+      if (found.size() > shown) std::cerr << "… and " << found.size() - shown << " more\n";
       return 1;
     }
     auto x = core::people::experience(d, found.front());

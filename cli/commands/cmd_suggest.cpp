@@ -26,7 +26,8 @@ Action add_suggest(CLI::App& app, Global& g) {
       "reviewed this version are left out");
   sub->add_option("what", a->key, "Message-ID (any message of the version) or series id");
   sub->add_option("-n", a->n, "How many to suggest (default 5)")->check(CLI::Range(1, 1000));
-  sub->add_option("--version", a->version, "The version (default: the one the message belongs to, else the newest)");
+  sub->add_option("--version", a->version, "The version (default: the one the message belongs to, else the newest)")
+      ->check(CLI::Range(1, 100000));
   sub->add_flag("--json", a->json, "Print JSON (see README)");
   // bench/suggest: replay the archive in date order and score the ranking.
   sub->add_flag("--replay", a->replay, "")->group("");
@@ -59,6 +60,7 @@ Action add_suggest(CLI::App& app, Global& g) {
       return 1;
     }
     auto q = core::people::query_for(d, *pv);
+    core::people::exclude_trailers(d, *v, q);
     auto out = core::people::suggest(d, q, static_cast<size_t>(a->n));
     if (a->json) std::cout << reports::dump(reports::suggest_json(d, s->id, v->version, out), 2) << "\n";
     else

@@ -698,6 +698,17 @@ SuggestQuery query_for(const Data& d, const Version& v) {
   return q;
 }
 
+void exclude_trailers(const Data& d, const SeriesVersion& v, SuggestQuery& q) {
+  for (const auto& p : v.patches)
+    for (const auto& t : p.trailers) {
+      if (t.name != "Reviewed-by" && t.name != "Acked-by" && t.name != "Tested-by") continue;
+      std::string email = t.email;
+      for (auto& ch : email) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (auto it = d.by_email.find(email); it != d.by_email.end() && it->second != q.author)
+        q.exclude.insert(it->second);
+    }
+}
+
 ReplayResult replay(const Data& d) {
   ReplayResult res;
   const char* names[] = {"seam", "most-active", "git-like", "path-only"};

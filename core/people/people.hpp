@@ -178,6 +178,11 @@ std::vector<Suggestion> suggest(const Data& d, const SuggestQuery& q, size_t n);
 // unsafe code, who reviewed it already).
 SuggestQuery query_for(const Data& d, const Version& v);
 
+// Adds to q.exclude the people a Reviewed-by, Acked-by or Tested-by of the
+// patches of `v` names (also the ones already in the commit messages, which
+// are no review events of this version): they reviewed it already.
+void exclude_trailers(const Data& d, const SeriesVersion& v, SuggestQuery& q);
+
 // ---- the replay of bench/suggest ----
 
 struct ReplayScore {

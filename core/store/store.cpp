@@ -353,7 +353,7 @@ CREATE TABLE IF NOT EXISTS series_dirty(
   message_id INTEGER PRIMARY KEY  -- messages.id
 );
 CREATE TABLE IF NOT EXISTS series_keys(
-  key TEXT NOT NULL,
+  key INTEGER NOT NULL,         -- FNV-1a hash of the key (store_series.cpp)
   date INTEGER NOT NULL,
   message_id INTEGER NOT NULL,  -- messages.id
   PRIMARY KEY(key, date, message_id)

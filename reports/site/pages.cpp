@@ -269,6 +269,9 @@ std::vector<PatchView> patch_views(const Checklist& c) {
           if (text.rfind("SAFETY:", 0) == 0) text.erase(0, 7);
           while (!text.empty() && text.front() == ' ') text.erase(0, 1);
           ev.safety = text.empty() ? "(empty)" : text;
+          // An unsafe fn or trait is documented by a "# Safety" section
+          // (or its trait's), not by a SAFETY comment.
+          if (!g.safety_comment) ev.safety.clear();
         }
         ev.safety_state = *g.safety_state;
         break;
@@ -512,7 +515,9 @@ std::string series_page(const SeriesPage& page) {
               html_text(e.rules) + "</span><span class=\"tag\">" + html_text(e.severity) + "</span><span class=\"tag\">" +
               rank_name(e.rank) + "</span>\n";
       if (!e.excerpt.empty()) body += excerpt_html(e.excerpt) + "\n";
-      if (e.safety_state == "present")
+      if (e.safety_state == "present" && e.safety.empty())
+        body += "<p class=\"safety\"><strong># Safety</strong> section present (or inherited from the trait).</p>\n";
+      else if (e.safety_state == "present")
         body += "<p class=\"safety\"><strong>SAFETY:</strong> " + html_text(e.safety) + "</p>\n";
       else if (e.safety_state == "missing")
         body += "<p class=\"safety\"><strong>No SAFETY comment.</strong></p>\n";

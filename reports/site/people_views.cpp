@@ -66,6 +66,18 @@ void add_areas(std::map<std::string, int>& by, const pp::Data& d, const pp::Even
       if (seen.insert(a).second) ++by[a];
 }
 
+PersonView person_view(const pp::Data& d, int person) {
+  std::map<std::string, MonthView> by;
+  std::map<std::string, int> areas;
+  for (const auto& e : d.events) {
+    if (e.person != person || !e.review()) continue;
+    count(by[month_key(e.date)], e);
+    add_areas(areas, d, e);
+  }
+  const auto& p = d.people[static_cast<size_t>(person)];
+  return PersonView{p.name, p.email, months_of(by), top_areas(areas, 8)};
+}
+
 }  // namespace
 
 void fill_people(TeamView& team, const pp::Data& d, size_t max_people) {
@@ -84,18 +96,7 @@ void fill_people(TeamView& team, const pp::Data& d, size_t max_people) {
   std::vector<std::pair<int, size_t>> ranked(reviews.begin(), reviews.end());
   std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   if (ranked.size() > max_people) ranked.resize(max_people);
-  for (const auto& [person, n] : ranked) {
-    (void)n;
-    std::map<std::string, MonthView> by;
-    std::map<std::string, int> areas;
-    for (const auto& e : d.events) {
-      if (e.person != person || !e.review()) continue;
-      count(by[month_key(e.date)], e);
-      add_areas(areas, d, e);
-    }
-    const auto& p = d.people[static_cast<size_t>(person)];
-    team.people.push_back(PersonView{p.name, p.email, months_of(by), top_areas(areas, 8)});
-  }
+  for (const auto& r : ranked) team.people.push_back(person_view(d, r.first));
 }
 
 void fill_suggestions(TeamView& team, const pp::Data& d, const std::vector<core::Series>& open, size_t max_series,
@@ -110,10 +111,15 @@ void fill_suggestions(TeamView& team, const pp::Data& d, const std::vector<core:
     auto it = by_id.find({s.id, s.versions.back().version});
     if (it == by_id.end()) continue;
     auto q = pp::query_for(d, *it->second);
+    pp::exclude_trailers(d, s.versions.back(), q);
     if (!q.exclude.empty()) continue;  // someone reviewed it already: not open
     SuggestionView sv{s.id, s.title, {}};
     for (const auto& sug : pp::suggest(d, q, per_series)) {
       const auto& p = d.people[static_cast<size_t>(sug.person)];
+      // Every suggested reviewer gets a page, as the suggestions link to it.
+      if (std::none_of(team.people.begin(), team.people.end(),
+                       [&](const PersonView& v) { return v.email == p.email; }))
+        team.people.push_back(person_view(d, sug.person));
       std::string reason;
       for (const auto& r : sug.reasons) reason += (reason.empty() ? "" : "; ") + r;
       sv.reviewers.push_back({p.name, p.email, reason});
