@@ -1,6 +1,7 @@
 // seam site: a static HTML report of the store (reports/site).
 #include <atomic>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -100,6 +101,13 @@ Action add_site(CLI::App& app, Global& g) {
   sub->add_option("-j,--threads", a->threads, "Checklists analysed in N threads (default 2)")->check(CLI::Range(1, 64));
   add_people_options(sub, *people_opts);
   return [a, people_opts, &g]() -> int {
+    {
+      std::error_code ec;
+      if (std::filesystem::exists(a->out, ec) && !std::filesystem::is_directory(a->out, ec)) {
+        std::cerr << "seam site: -o " << a->out << ": not a folder\n";
+        return 2;
+      }
+    }
     core::Store::SeriesFilter f;
     if (!a->since.empty()) {
       f.since = parse_date(a->since);

@@ -284,7 +284,7 @@ CREATE TABLE IF NOT EXISTS review_items(
 );
 CREATE INDEX IF NOT EXISTS review_items_item ON review_items(item);
 CREATE TABLE IF NOT EXISTS review_notes(
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- a deleted note's number is never reused
   series TEXT NOT NULL,
   version INTEGER NOT NULL,         -- the version it was made on
   patch INTEGER NOT NULL,

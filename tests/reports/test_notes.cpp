@@ -154,6 +154,26 @@ TEST_SUITE("notes") {
     CHECK(core::items_with_id(store, v1.item).size() == 1);
   }
 
+  TEST_CASE("notes storage: a deleted note's number is never given again") {
+    seam::test::TempDir dir;
+    core::Store store((dir / "s.db").string());
+    core::ReviewNote n;
+    n.series = "s1";
+    n.version = 1;
+    n.patch = 1;
+    n.patch_msgid = "p1@example.org";
+    n.text = "first";
+    const int64_t a = core::add_note(store, n);
+    n.text = "second";
+    const int64_t b = core::add_note(store, n);
+    CHECK(b > a);
+    CHECK(core::delete_note(store, b));
+    n.text = "third";
+    const int64_t c = core::add_note(store, n);
+    CHECK(c > b);  // `seam note --delete #B` given twice must not delete "third"
+    CHECK(!core::delete_note(store, b));
+  }
+
   TEST_CASE("checklist with notes: [x] for ticks, notes under their item in Markdown, text and JSON") {
     core::Finding block = finding("unsafe-block", "rust/kernel/w.rs", 7, "unsafe { f(p) }\n");
     block.safety_state = "present";
