@@ -97,6 +97,37 @@ void Store::bind_packed(Statement& st, int i, std::string_view text, const std::
   }
 }
 
+namespace {
+
+// A public-inbox locator is the object id of the message's blob, 40 hex
+// digits: stored as its 20 bytes (20 bytes a message less). Other locators
+// (mbox offsets, Maildir names) are stored as text, as before.
+bool hex_oid(std::string_view s) {
+  if (s.size() != 40) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+std::string oid_bytes(std::string_view hex) {
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  std::string out(20, '\0');
+  for (size_t i = 0; i < 20; ++i) out[i] = static_cast<char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+  return out;
+}
+
+std::string oid_hex(std::string_view bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string Store::packed_text(const Statement& st, int col) {
   return st.is_blob(col) ? unpack(st.text(col)) : st.text(col);
 }
@@ -604,8 +635,13 @@ AddResult Store::add_message(int64_t source_id, const Message& m, std::string_vi
       .bind_static(12, m.in_reply_to)
       .bind_static(13, m.list_id)
       .bind(14, static_cast<int64_t>(m.size))
-      .bind(15, source_id)
-      .bind_static(16, m.where);
+      .bind(15, source_id);
+  if (hex_oid(m.where)) {
+    locator_ = oid_bytes(m.where);
+    st.bind_static_blob(16, locator_);
+  } else {
+    st.bind_static(16, m.where);
+  }
   bind_packed(st, 6, m.to_raw, packed.ready ? &packed.to : nullptr);
   bind_packed(st, 7, m.cc_raw, packed.ready ? &packed.cc : nullptr);
   st.run();
@@ -801,7 +837,7 @@ Message Store::read_row(Statement& st) {
   m.in_reply_to = st.text(11);
   m.list_id = st.text(12);
   m.size = static_cast<uint64_t>(st.int64(13));
-  m.where = st.text(14);
+  m.where = st.is_blob(14) ? oid_hex(st.text(14)) : st.text(14);
   Statement refs(db_.get(), "SELECT ref FROM refs WHERE message_id=?1 ORDER BY position");
   refs.bind(1, st.int64(16));
   while (refs.step()) m.references.push_back(refs.text(0));

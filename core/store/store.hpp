@@ -241,6 +241,7 @@ class Store {
   std::optional<Statement> seen_q_, seen_ins_, find_same_, move_msg_, insert_digest_, insert_list_, find_id_;
   std::unordered_map<int64_t, int64_t> list_of_source_;  // source id -> lists.id
   std::string pack_to_, pack_cc_;  // bound to the insert until it runs
+  std::string locator_;            // the same: a blob locator's 20 bytes
   bool stale_marked_ = false;         // in the open transaction
   std::optional<int64_t> assembling_;  // the stale mark refresh_series() read
 };
