@@ -381,4 +381,12 @@ TEST_CASE("site: the kbuild epoch in headless Chromium") {
   auto team = load(tmp / "out/team.html", tmp.path());
   check_clean(team, "kbuild team");
   CHECK(bars_of_chart(team.dom, 0) > 1);
+  // A reviewer's page, the first the team page links to.
+  const std::string team_html = read_bytes(tmp / "out/team.html");
+  const std::string person = between(team_html, "href=\"people/", "\"");
+  REQUIRE(!person.empty());
+  REQUIRE(fs::exists(tmp / "out/people" / person));
+  auto person_page = load(tmp / "out/people" / person, tmp.path());
+  check_clean(person_page, "kbuild reviewer page");
+  CHECK(person_page.dom.find("<svg") != std::string::npos);
 }
