@@ -81,4 +81,10 @@ struct Message {
 // Formats "Name <email>" (or just the email when there is no name).
 std::string format_address(const Address& a);
 
+// The Date header as git send-email and most mail agents write it, RFC 5322
+// section 3.3: "Mon, 30 Nov 2026 17:10:24 +0000". `utc` is seconds since the
+// epoch; `tz_minutes` the offset east of UTC the header gives (the time
+// shown is local to it).
+std::string rfc5322_date(int64_t utc, int tz_minutes);
+
 }  // namespace seam::core

@@ -9,7 +9,7 @@ $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
   build-essential cmake pkg-config git ca-certificates \
   libgmime-3.0-dev libgit2-dev libcmark-dev libsqlite3-dev doctest-dev \
-  libtree-sitter-dev nlohmann-json3-dev libcli11-dev zlib1g-dev \
+  libtree-sitter-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libdeflate-dev \
   libcurl4-openssl-dev \
   clang-14 libclang-rt-14-dev llvm
 # clang-14 and its runtime (libFuzzer, ASan, UBSan) and llvm-symbolizer (package llvm)

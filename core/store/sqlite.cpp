@@ -15,8 +15,13 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   check(db, rc, "prepare");
 }
 
+// SQLite binds a null pointer as NULL, not as an empty value: a NOT NULL
+// column would refuse the row, and INSERT OR IGNORE drop it without a word.
+// An empty view (a default one has no pointer) is always bound as empty.
+static const char* nonnull(std::string_view v) { return v.data() ? v.data() : ""; }
+
 Statement& Statement::bind(int i, std::string_view v) {
-  check(db_, sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()),
+  check(db_, sqlite3_bind_text(stmt_.get(), i, nonnull(v), static_cast<int>(v.size()),
                                SQLITE_TRANSIENT),
         "bind");
   return *this;
@@ -33,17 +38,17 @@ Statement& Statement::bind_null(int i) {
   return *this;
 }
 Statement& Statement::bind_blob(int i, std::string_view v) {
-  check(db_, sqlite3_bind_blob64(stmt_.get(), i, v.data(), v.size(), SQLITE_TRANSIENT),
+  check(db_, sqlite3_bind_blob64(stmt_.get(), i, nonnull(v), v.size(), SQLITE_TRANSIENT),
         "bind");
   return *this;
 }
 
 Statement& Statement::bind_static(int i, std::string_view v) {
-  check(db_, sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC), "bind");
+  check(db_, sqlite3_bind_text(stmt_.get(), i, nonnull(v), static_cast<int>(v.size()), SQLITE_STATIC), "bind");
   return *this;
 }
 Statement& Statement::bind_static_blob(int i, std::string_view v) {
-  check(db_, sqlite3_bind_blob64(stmt_.get(), i, v.data(), v.size(), SQLITE_STATIC), "bind");
+  check(db_, sqlite3_bind_blob64(stmt_.get(), i, nonnull(v), v.size(), SQLITE_STATIC), "bind");
   return *this;
 }
 

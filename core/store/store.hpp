@@ -240,6 +240,10 @@ class Store {
       insert_trailer_, insert_dirty_;
   std::optional<Statement> seen_q_, seen_ins_, find_same_, move_msg_, insert_digest_, insert_list_, find_id_;
   std::unordered_map<int64_t, int64_t> list_of_source_;  // source id -> lists.id
+  // The list_ids row of a List-Id header (added when new); nullopt for "".
+  std::optional<int64_t> list_id_ref(const std::string& list_id);
+  std::unordered_map<std::string, int64_t> list_id_refs_;  // List-Id -> list_ids.id
+  std::optional<Statement> insert_list_id_, find_list_id_;
   std::string pack_to_, pack_cc_;  // bound to the insert until it runs
   std::string locator_;            // the same: a blob locator's 20 bytes
   bool stale_marked_ = false;         // in the open transaction

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <cstdio>
 
@@ -109,9 +109,9 @@ std::string mbox_digest(std::string_view entry) {
   }
   while (!entry.empty() && (entry.back() == '\n' || entry.back() == '\r')) entry.remove_suffix(1);
   // CRC-32 and length: it tells bytes apart that moved under the store (the
-  // question here), at several GB/s; SHA-1 cost ingest a tenth of its time.
-  uLong crc = crc32_z(0L, Z_NULL, 0);
-  crc = crc32_z(crc, reinterpret_cast<const Bytef*>(entry.data()), entry.size());
+  // question here); SHA-1 cost ingest a tenth of its time. libdeflate's
+  // CRC-32 (the same standard value as zlib's) runs at several GB/s.
+  const uint32_t crc = libdeflate_crc32(0, entry.data(), entry.size());
   char out[48];
   std::snprintf(out, sizeof out, "crc32:%08lx:%zu", static_cast<unsigned long>(crc), entry.size());
   return out;

@@ -145,6 +145,65 @@ TEST_SUITE("core/store") {
     CHECK_FALSE(store.find_message("absent@example.org"));
   }
 
+  TEST_CASE("the Date header as written: canonical ones are rebuilt, others kept byte for byte") {
+    seam::test::TempDir tmp;
+    Store store((tmp / "s.db").string());
+    auto src = store.source("/mail/a.mbox", "mbox");
+    // 2025-03-06 10:00:00 UTC, written in the sender's zone (+0100 / -0800).
+    const std::pair<const char*, int> dates[] = {
+        {"Thu, 6 Mar 2025 11:00:00 +0100", 60},               // canonical: stored as ""
+        {"Thu, 06 Mar 2025 11:00:00 +0100", 60},              // zero-padded day
+        {"Thu,  6 Mar 2025 02:00:00 -0800", -480},            // two spaces (git before 2.x)
+        {"Thu, 6 Mar 2025 11:00:00 +0100 (CET)", 60},         // a comment
+        {"6 Mar 2025 11:00:00 +0100", 60},                    // no weekday
+    };
+    CHECK(seam::core::rfc5322_date(1741255200, 60) == dates[0].first);
+    CHECK(seam::core::rfc5322_date(1741255200, -480) == "Thu, 6 Mar 2025 02:00:00 -0800");
+    store.begin();
+    int n = 0;
+    for (const auto& [raw, tz] : dates) {
+      Message m = make("date-" + std::to_string(n++) + "@example.org");
+      m.date_raw = raw;
+      m.tz_minutes = tz;
+      CHECK(store.add_message(src.id, m) == AddResult::added);  // never dropped for its date
+    }
+    Message bad = make("date-bad@example.org", std::nullopt);
+    bad.date_raw = "yesterday";
+    CHECK(store.add_message(src.id, bad) == AddResult::added);
+    store.commit();
+    n = 0;
+    for (const auto& [raw, tz] : dates) {
+      auto got = store.find_message("date-" + std::to_string(n++) + "@example.org");
+      REQUIRE(got);
+      CHECK(got->message.date_raw == raw);
+      CHECK(got->message.tz_minutes == tz);
+    }
+    auto got = store.find_message("date-bad@example.org");
+    REQUIRE(got);
+    CHECK(got->message.date_raw == "yesterday");
+    CHECK_FALSE(got->message.date_ok);
+    // Only the canonical one is stored empty.
+    seam::core::Statement st(store.handle(), "SELECT count(*) FROM messages WHERE date_raw=''");
+    REQUIRE(st.step());
+    CHECK(st.int64(0) == 1);
+  }
+
+  TEST_CASE("an empty view binds as an empty value, never as NULL") {
+    seam::test::TempDir tmp;
+    Store store((tmp / "s.db").string());
+    sqlite3* db = store.handle();
+    REQUIRE(sqlite3_exec(db, "CREATE TABLE t(a TEXT NOT NULL, b BLOB NOT NULL)", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    seam::core::Statement ins(db, "INSERT OR IGNORE INTO t(a, b) VALUES(?1, ?2)");
+    ins.bind_static(1, std::string_view{}).bind_static_blob(2, std::string_view{}).run();
+    ins.bind(1, std::string_view{}).bind_blob(2, std::string_view{}).run();
+    seam::core::Statement st(db, "SELECT count(*), sum(a = ''), sum(length(b) = 0) FROM t");
+    REQUIRE(st.step());
+    CHECK(st.int64(0) == 2);
+    CHECK(st.int64(1) == 2);
+    CHECK(st.int64(2) == 2);
+  }
+
   TEST_CASE("mail text is data, never SQL") {
     seam::test::TempDir tmp;
     Store store((tmp / "s.db").string());
