@@ -37,17 +37,10 @@ core::Address parse_identity(const std::string& who) {
 }
 
 std::string rfc2822_now() {
-  std::time_t t = std::time(nullptr);
+  const std::time_t t = std::time(nullptr);
   std::tm tm{};
   ::localtime_r(&t, &tm);
-  static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  char buf[64];
-  const long off = tm.tm_gmtoff / 60;
-  std::snprintf(buf, sizeof buf, "%s, %d %s %04d %02d:%02d:%02d %c%02ld%02ld", days[tm.tm_wday], tm.tm_mday,
-                months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
-                std::labs(off) / 60, std::labs(off) % 60);
-  return buf;
+  return core::rfc5322_date(t, static_cast<int>(tm.tm_gmtoff / 60));
 }
 
 std::string fresh_message_id(const std::string& my_email) {
@@ -82,7 +75,7 @@ Action add_reply(CLI::App& app, Global& g) {
   struct Args {
     std::string key, out, rules;
     int patch = 0, version = 0;
-    bool reviewed_by = false, questions = false, send_ready = false;
+    bool reviewed_by = false, questions = false, send_ready = false, force = false;
   };
   auto a = std::make_shared<Args>();
   auto* sub = app.add_subcommand(
@@ -98,7 +91,8 @@ Action add_reply(CLI::App& app, Global& g) {
                   "draft; default: an mbox on standard output");
   sub->add_flag("--reviewed-by", a->reviewed_by, "End each draft with your Reviewed-by: trailer (git config user.*)");
   sub->add_flag("--questions", a->questions,
-                "A draft per patch with open (unticked) checklist items, asking their questions instead of the notes");
+                "Besides the notes, ask the questions of the checklist items that have neither a tick nor a note");
+  sub->add_flag("--force", a->force, "Replace draft files that -o would write and that exist already");
   sub->add_flag("--send-ready", a->send_ready,
                 "Refuse drafts git send-email cannot send as they are: no From (git config user.name/user.email), "
                 "no recipient, a ${...} placeholder left, a line over 998 bytes");
@@ -152,13 +146,25 @@ Action add_reply(CLI::App& app, Global& g) {
       item_k += entries.size();
       if (only && p.index != only) continue;
       std::vector<reports::ReplyRemark> remarks;
+      for (const auto& pl : places) {
+        const core::ReviewNote& n = c.notes[pl.note];
+        if (pl.patch != p.index || n.tick) continue;
+        if (n.item.empty()) {
+          remarks.push_back({"", 0, n.text});
+          continue;
+        }
+        for (const auto& it : items)
+          if (it.item == pl.item) remarks.push_back({it.path, it.line, n.text});
+      }
       if (a->questions) {
+        // The items nobody has answered yet: no tick and no note of this
+        // version on them (a note says what the reviewer thinks already).
         for (size_t ei = 0; ei < entries.size(); ++ei) {
           const core::ReviewItem& it = items[first_item + ei];
-          bool done = false;
-          for (const auto& pl : places)
-            if (pl.item == it.item && c.notes[pl.note].tick && !pl.carried) done = true;
-          if (done) continue;
+          const bool answered = std::any_of(places.begin(), places.end(), [&](const auto& pl) {
+            return pl.item == it.item && !pl.carried;
+          });
+          if (answered) continue;
           std::string q;
           std::set<std::string> asked;
           for (size_t f : entries[ei].findings) {
@@ -167,17 +173,6 @@ Action add_reply(CLI::App& app, Global& g) {
             if (entries[ei].folded) break;
           }
           remarks.push_back({it.path, it.line, q});
-        }
-      } else {
-        for (const auto& pl : places) {
-          const core::ReviewNote& n = c.notes[pl.note];
-          if (pl.patch != p.index || n.tick) continue;
-          if (n.item.empty()) {
-            remarks.push_back({"", 0, n.text});
-            continue;
-          }
-          for (const auto& it : items)
-            if (it.item == pl.item) remarks.push_back({it.path, it.line, n.text});
         }
       }
       if (remarks.empty()) continue;
@@ -213,24 +208,40 @@ Action add_reply(CLI::App& app, Global& g) {
     }
     if (drafts.empty()) {
       std::cerr << "seam reply: " << reports::printable(a->key) << ": "
-                << (a->questions ? "no open checklist items" : "no notes (seam note, or --questions)") << " in "
+                << (a->questions ? "no notes and no open checklist items" : "no notes (seam note, or --questions)")
+                << " in "
                 << c.series_id << " v" << c.version << (only ? " patch " + std::to_string(only) : std::string())
                 << "\n";
       return 1;
     }
     std::error_code ec;
     const bool dir = !a->out.empty() && (a->out.back() == '/' || fs::is_directory(a->out, ec));
+    // A draft may hold the reviewer's edits: it is replaced only when asked.
+    auto refuse_existing = [&](const std::vector<std::string>& paths) {
+      if (a->force) return false;
+      for (const auto& path : paths)
+        if (fs::exists(path, ec)) {
+          std::cerr << "seam reply: " << path << " exists (edited drafts are not replaced; --force replaces it)\n";
+          return true;
+        }
+      return false;
+    };
     if (dir) {
       fs::create_directories(a->out, ec);
-      for (const auto& [index, text] : drafts) {
+      std::vector<std::string> paths;
+      for (const auto& d : drafts) {
         char name[64];
-        std::snprintf(name, sizeof name, "v%d-%04d-reply.eml", c.version, index);
-        const std::string path = (fs::path(a->out) / name).string();
-        if (!emit(text, path, "reply")) return 1;
-        std::cout << path << "\n";
+        std::snprintf(name, sizeof name, "v%d-%04d-reply.eml", c.version, d.first);
+        paths.push_back((fs::path(a->out) / name).string());
+      }
+      if (refuse_existing(paths)) return 1;
+      for (size_t k = 0; k < drafts.size(); ++k) {
+        if (!emit(drafts[k].second, paths[k], "reply")) return 1;
+        std::cout << paths[k] << "\n";
       }
       return 0;
     }
+    if (!a->out.empty() && a->out != "-" && refuse_existing({a->out})) return 1;
     std::vector<std::string> texts;
     for (auto& d : drafts) texts.push_back(std::move(d.second));
     return emit(reports::reply_mbox(texts), a->out, "reply") ? 0 : 1;

@@ -168,11 +168,29 @@ TEST_SUITE("reply") {
                     "valid here?\n") != std::string::npos);
     CHECK(mbox.find("\n-- \nJos\xc3\xa9 Reviewer\n") != std::string::npos);
 
-    // --questions: the open items of patch 1 and of patch 2 (C: none), each asked.
+    // --questions: the notes, and the questions of the items nobody has
+    // answered (no tick, no note) asked too; the noted item is not asked.
     const std::string qs = h.seam(std::string("reply ") + kPatch1v1 + " --questions --reviewed-by");
     CHECK(qs.find("> [...]") != std::string::npos);
-    CHECK(qs.find("Thanks, a few comments below.") == std::string::npos);  // questions instead of notes
+    CHECK(qs.find("Thanks, a few comments below.") != std::string::npos);
+    CHECK(qs.find("why is ptr valid here?") != std::string::npos);
     CHECK(qs.find("Reviewed-by: Jos\xc3\xa9 Reviewer <jose@example.net>") != std::string::npos);
+    {
+      auto j = nlohmann::json::parse(h.seam(std::string("checklist ") + kPatch1v1 + " --json"));
+      size_t asked = 0, skipped = 0;
+      for (const auto& e : j["patches"][0]["entries"]) {
+        const auto& f = j["patches"][0]["findings"][e["findings"][0].get<size_t>()];
+        const std::string question = f["question"];
+        if (f["snippet"].get<std::string>().find("widget_reset") != std::string::npos) {
+          ++skipped;  // its note answers it
+          continue;
+        }
+        CHECK_MESSAGE(qs.find(question) != std::string::npos, question);
+        ++asked;
+      }
+      CHECK(asked > 0);
+      CHECK(skipped == 1);
+    }
 
     // -o DIR: one file per draft, named for version and patch.
     const fs::path out = h.dir / "drafts";
@@ -181,6 +199,24 @@ TEST_SUITE("reply") {
     const std::string draft = seam::test::read_bytes(out / "v1-0001-reply.eml");
     CHECK(draft.rfind("From: =?UTF-8?B?", 0) == 0);
     CHECK(reports::reply_ready(draft).empty());
+    // A draft is the reviewer's to edit: writing it again is refused, by
+    // name, and nothing is replaced; --force replaces it.
+    seam::test::write_file(out / "v1-0001-reply.eml", "edited\n");
+    {
+      int st = 0;
+      const std::string e = h.seam(std::string("reply ") + kPatch1v1 + " -o " + q(out) + "/", &st);
+      CHECK(st != 0);
+      CHECK(e.find("v1-0001-reply.eml exists") != std::string::npos);
+      CHECK(e.find("--force") != std::string::npos);
+      CHECK(seam::test::read_bytes(out / "v1-0001-reply.eml") == "edited\n");
+      seam::test::write_file(h.dir / "one.mbox", "kept\n");
+      h.seam(std::string("reply ") + kPatch1v1 + " -o " + q(h.dir / "one.mbox"), &st);
+      CHECK(st != 0);
+      CHECK(seam::test::read_bytes(h.dir / "one.mbox") == "kept\n");
+      h.seam(std::string("reply ") + kPatch1v1 + " -o " + q(out) + "/ --force", &st);
+      CHECK(st == 0);
+      CHECK(seam::test::read_bytes(out / "v1-0001-reply.eml").rfind("From: =?UTF-8?B?", 0) == 0);
+    }
 
     // --send-ready refuses a placeholder left by the template.
     seam::test::write_file(h.dir / "tpl.txt", "${reply}\n${nosuch}\n");
