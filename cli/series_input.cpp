@@ -7,17 +7,29 @@
 #include "git/objects.hpp"
 #include "mail/am.hpp"
 #include "mail/sources/locate.hpp"
+#include "reports/escape.hpp"
 
 namespace seam::cli {
 
+std::optional<std::string> series_id_of(core::Store& store, const std::string& key, const char* command,
+                                        const char* label) {
+  if (auto id = store.series_of(key)) return id;
+  std::cerr << "seam " << command << ": " << label << (*label ? " " : "") << reports::printable(key) << ": ";
+  if (auto ids = store.series_with_prefix(key, 6); ids.size() > 1) {
+    std::cerr << "ambiguous short id; it starts";
+    for (size_t i = 0; i < ids.size() && i < 5; ++i) std::cerr << (i ? ", " : " ") << ids[i];
+    std::cerr << (ids.size() > 5 ? " and more" : "") << "\n";
+  } else {
+    std::cerr << "no series has this message or id"
+              << (store.find_message(key) ? " (the message is stored but belongs to no series)" : "") << "\n";
+  }
+  return std::nullopt;
+}
+
 std::optional<core::Series> find_series(core::Store& store, const std::string& key, const char* command,
                                         const core::AssembleOptions& opts) {
-  auto id = store.series_of(key);
-  if (!id) {
-    std::cerr << "seam " << command << ": " << key << ": no series has this message or id"
-              << (store.find_message(key) ? " (the message is stored but belongs to no series)" : "") << "\n";
-    return std::nullopt;
-  }
+  auto id = series_id_of(store, key, command);
+  if (!id) return std::nullopt;
   std::vector<core::Series> all;
   const core::AssembleOptions defaults;
   if (opts.sloppy_trailers != defaults.sloppy_trailers || opts.cover_trailers != defaults.cover_trailers) {

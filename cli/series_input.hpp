@@ -16,6 +16,13 @@
 
 namespace seam::cli {
 
+// The id of the series `key` names (a Message-ID in it, its id, or a short
+// id: see Store::series_of). When there is none, prints "seam COMMAND:
+// [LABEL ]KEY: ..." to standard error, listing the series an ambiguous short
+// id could mean, and returns nullopt. `label` is e.g. "--series" or "".
+std::optional<std::string> series_id_of(core::Store& store, const std::string& key, const char* command,
+                                        const char* label = "");
+
 // The series of `key` (a message-id or series id); nullopt after printing an
 // error naming `command` and the key. Pull requests are refused. With
 // options other than the defaults (--sloppy-trailers, --no-cover-trailers)

@@ -23,11 +23,8 @@ std::optional<core::ReviewItem> resolve_item(core::Store& store, const std::stri
                                              int version) {
   std::string series;
   if (!series_key.empty()) {
-    auto s = store.series_of(series_key);
-    if (!s) {
-      std::cerr << "seam note: --series " << reports::printable(series_key) << ": no series has this message or id\n";
-      return std::nullopt;
-    }
+    auto s = series_id_of(store, series_key, "note", "--series");
+    if (!s) return std::nullopt;
     series = *s;
   }
   auto matching = [&]() {
@@ -99,11 +96,8 @@ Action add_note(CLI::App& app, Global& g) {
     if (a->list) {
       std::string series;
       if (!a->what.empty()) {
-        auto s = store.series_of(a->what);
-        if (!s) {
-          std::cerr << "seam note: " << reports::printable(a->what) << ": no series has this message or id\n";
-          return 1;
-        }
+        auto s = series_id_of(store, a->what, "note");
+        if (!s) return 1;
         series = *s;
       }
       const auto notes = core::series_notes(store, series);
@@ -161,11 +155,8 @@ Action add_note(CLI::App& app, Global& g) {
       }
       std::string series;
       if (!a->series.empty()) {
-        auto s = store.series_of(a->series);
-        if (!s) {
-          std::cerr << "seam note: --series " << reports::printable(a->series) << ": no series has this message or id\n";
-          return 1;
-        }
+        auto s = series_id_of(store, a->series, "note", "--series");
+        if (!s) return 1;
         series = *s;
       }
       int n = 0;

@@ -72,13 +72,8 @@ Action add_show(CLI::App& app, Global& g) {
   sub->add_flag("--json", a->json, "Print JSON (see README)");
   return [a, &g]() -> int {
     core::Store store(g.db_path(), core::Store::Open::existing);
-    auto id = store.series_of(a->key);
-    if (!id) {
-      std::cerr << "seam show: " << a->key << ": no series has this message or id"
-                << (store.find_message(a->key) ? " (the message is stored but belongs to no series)" : "")
-                << "\n";
-      return 1;
-    }
+    auto id = series_id_of(store, a->key, "show");
+    if (!id) return 1;
     core::Store::SeriesFilter f;
     f.id = *id;
     auto all = store.load_series(f);

@@ -189,8 +189,14 @@ class Store {
   // Series newest first, with versions, patches and trailers.
   std::vector<Series> load_series(const SeriesFilter& f);
   // The id of the series a message (any version's cover, patch or reply)
-  // belongs to, or of the series with that id.
+  // belongs to, or of the series with that id, or whose id alone starts with
+  // it (at least kMinSeriesPrefix hex digits, as git abbreviates).
   std::optional<std::string> series_of(std::string_view msgid_or_id);
+  // Up to `limit` series ids (sorted) that start with `prefix`: none unless
+  // it is kMinSeriesPrefix to 11 lowercase hex digits. For telling a user
+  // which series an ambiguous short id could mean.
+  std::vector<std::string> series_with_prefix(std::string_view prefix, size_t limit);
+  static constexpr size_t kMinSeriesPrefix = 4;
 
   // --- saved lore queries (`seam fetch --follow`) ---
   struct SavedQuery {

@@ -463,6 +463,18 @@ std::vector<Series> Store::load_series(const SeriesFilter& f) {
   return out;
 }
 
+std::vector<std::string> Store::series_with_prefix(std::string_view prefix, size_t limit) {
+  std::vector<std::string> out;
+  if (prefix.size() < kMinSeriesPrefix || prefix.size() >= 12) return out;
+  for (char c : prefix)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return out;
+  // Ids are lowercase hex: those starting with `prefix` sort in [prefix, prefix + 'g').
+  Statement st(db_.get(), "SELECT id FROM series WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3");
+  st.bind(1, prefix).bind(2, std::string(prefix) + "g").bind(3, static_cast<int64_t>(limit));
+  while (st.step()) out.push_back(st.text(0));
+  return out;
+}
+
 std::optional<std::string> Store::series_of(std::string_view key) {
   std::string k(key);
   if (k.size() > 2 && k.front() == '<' && k.back() == '>') k = k.substr(1, k.size() - 2);
@@ -492,6 +504,9 @@ std::optional<std::string> Store::series_of(std::string_view key) {
     up.reset();
     k = parent;
   }
+  // Not a message: a short id, as git takes an abbreviated object id (the
+  // one series whose id starts with it).
+  if (auto ids = series_with_prefix(std::string(key), 2); ids.size() == 1) return ids.front();
   return std::nullopt;
 }
 

@@ -3,6 +3,7 @@
 // announced and can be left out, --sloppy-trailers takes anyone's, and the
 // series list counts what show lists.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
@@ -97,5 +98,37 @@ TEST_SUITE("series/cli") {
     auto c = seam_run(db + "am addp-1@example.org");
     CHECK(count(c.out, "Reviewed-by: Finn Reviewer <finn@example.net>") == 1);
     CHECK(count(c.out, "rust/kernel/spindle.rs") == 0);
+  }
+
+  TEST_CASE("a short series id (4 or more hex digits) names the one series it starts; an ambiguous one is an error listing them") {
+    seam::test::TempDir tmp;
+    const std::string db = "--db " + q(tmp / "s.db") + " ";
+    REQUIRE(seam_run(db + "ingest " + q(seam::test::data("series/version-inferred.mbox"))).status == 0);
+    auto show = nlohmann::json::parse(seam_run(db + "show --json vc1-1@example.org").out);
+    const std::string id = show["id"];
+    REQUIRE(id.size() == 12);
+    auto by_short = nlohmann::json::parse(seam_run(db + "show --json " + id.substr(0, 6)).out);
+    CHECK(by_short["id"] == id);
+    CHECK(seam_run(db + "am " + id.substr(0, 4)).status == 0);
+    // Three digits are too few, and a prefix of no series is no series.
+    auto few = seam_run(db + "show " + id.substr(0, 3));
+    CHECK(few.status != 0);
+    CHECK(few.out.find("no series has this message or id") != std::string::npos);
+    // Two series starting alike (a second row under a sibling id): ambiguous, both named.
+    const std::string twin = id.substr(0, 6) + (id[6] == '0' ? "1" : "0") + id.substr(7);
+    {
+      sqlite3* h = nullptr;
+      REQUIRE(sqlite3_open((tmp / "s.db").c_str(), &h) == SQLITE_OK);
+      const std::string sql = "INSERT INTO series SELECT '" + twin +
+                              "', title, author_name, author_email, change_id, pull, newest_date, rust "
+                              "FROM series WHERE id='" + id + "'";
+      CHECK(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+      sqlite3_close(h);
+    }
+    auto amb = seam_run(db + "show " + id.substr(0, 6));
+    CHECK(amb.status != 0);
+    CHECK_MESSAGE(amb.out.find("ambiguous short id") != std::string::npos, amb.out);
+    CHECK(amb.out.find(id) != std::string::npos);
+    CHECK(amb.out.find(twin) != std::string::npos);
   }
 }
