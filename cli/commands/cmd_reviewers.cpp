@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/dates.hpp"
 #include "cli/people_input.hpp"
+#include "reports/escape.hpp"
 #include "reports/ingest.hpp"
 #include "reports/people.hpp"
 #include "reports/terminal.hpp"
@@ -49,6 +50,12 @@ Action add_reviewers(CLI::App& app, Global& g) {
     core::Store store(g.db_path(), core::Store::Open::existing);
     auto people = load_people(store, a->people, "reviewers");
     if (!people) return 1;
+    if (!f.area.empty() && !core::people::area_known(people->data, f.area)) {
+      std::cerr << "seam reviewers: --area " << reports::printable(f.area)
+                << ": no area of any reviewed file is named so (MAINTAINERS sections, else the first two path "
+                   "components)\n";
+      return 1;
+    }
     auto rep = core::people::reviewers(people->data, f);
     if (a->json) std::cout << reports::dump(reports::reviewers_json(people->data, rep)) << "\n";
     else

@@ -393,15 +393,27 @@ bool event_matches(const Data& d, const Event& e, const ReviewerFilter& f) {
   return true;
 }
 
-std::vector<std::string> event_areas(const Data& d, const Event& e) {
+// The areas of the event's files that the filter asked about: with --path,
+// only the files under it; with --area, only the areas it names.
+std::vector<std::string> event_areas(const Data& d, const Event& e, const ReviewerFilter& f) {
   std::vector<std::string> out;
-  for (int p : e.files)
+  for (int p : e.files) {
+    if (!f.path.empty() && d.paths[p].path.rfind(f.path, 0) != 0) continue;
     for (const auto& a : d.paths[p].areas)
-      if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+      if ((f.area.empty() || contains_ci(a, f.area)) && std::find(out.begin(), out.end(), a) == out.end())
+        out.push_back(a);
+  }
   return out;
 }
 
 }  // namespace
+
+bool area_known(const Data& d, const std::string& area) {
+  for (const auto& p : d.paths)
+    for (const auto& a : p.areas)
+      if (contains_ci(a, area)) return true;
+  return false;
+}
 
 ReviewerReport reviewers(const Data& d, const ReviewerFilter& f) {
   ReviewerReport rep;
@@ -426,7 +438,7 @@ ReviewerReport reviewers(const Data& d, const ReviewerFilter& f) {
     if (e.boundary) ++r.boundary;
     r.first = std::min(r.first, e.date);
     r.last = std::max(r.last, e.date);
-    for (const auto& a : event_areas(d, e)) ++areas[it->second][a];
+    for (const auto& a : event_areas(d, e, f)) ++areas[it->second][a];
     const int m = month_index(e.date);
     months[it->second].push_back(m);
     if (hi < lo) lo = hi = m;
@@ -595,7 +607,10 @@ Scored score_all(const Data& d, const SuggestQuery& q) {
     if (!e.review()) continue;
     const double w = decay(at ? at : d.last, e.date);
     s.active[e.person] += w;
-    if (e.classes & (kRust | kGlue)) s.rust[e.person] += w, ++s.rust_n[e.person];
+    // Glue (bindings, helpers, Kconfig of Rust code) weighs as Rust
+    // experience; the reason counts Rust files only, as `reviewers --lang rust`.
+    if (e.classes & (kRust | kGlue)) s.rust[e.person] += w;
+    if (e.classes & kRust) ++s.rust_n[e.person];
     if (e.unsafe_code) s.unsafe_code[e.person] += w, ++s.unsafe_n[e.person];
     bool in_area = false;
     for (int f : e.files)

@@ -121,6 +121,11 @@ struct ReviewerReport {
 
 ReviewerReport reviewers(const Data& d, const ReviewerFilter& f);
 
+// True when some file of the events is in an area whose name contains
+// `area` (case-insensitive), as ReviewerFilter::area matches: false tells a
+// misspelt --area from one without reviews in the dates asked.
+bool area_known(const Data& d, const std::string& area);
+
 // ---- seam experience ----
 
 // The people `query` names: an address (exact), else a name (exact, any

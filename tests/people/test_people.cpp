@@ -149,6 +149,16 @@ TEST_SUITE("people") {
     auto area = nlohmann::json::parse(
         seam_run(db + "reviewers --json --area 'rust bindings' --maintainers " + fixture("MAINTAINERS"), false).out);
     CHECK(area["reviewers"].size() == 2);
+    // The areas column follows the filter: only areas of files under --path,
+    // only areas --area names.
+    for (const auto& r : path["reviewers"])
+      for (const auto& a : r["areas"]) CHECK_MESSAGE(a["area"] == "drivers/foo", a.dump());
+    for (const auto& r : area["reviewers"])
+      for (const auto& a : r["areas"]) CHECK_MESSAGE(a["area"] == "FOO RUST BINDINGS", a.dump());
+    // An area no file is in is a misspelling, not an empty answer.
+    auto typo = seam_run(db + "reviewers --area 'no such area' --maintainers " + fixture("MAINTAINERS"));
+    CHECK(typo.status == 1);
+    CHECK(typo.out.find("--area no such area: no area of any reviewed file is named so") != std::string::npos);
     // The library reads the same: authored patches too.
     seam::core::Store store((tmp / "p.db").string(), seam::core::Store::Open::existing);
     auto d = pp::load(store, {}, nullptr);
