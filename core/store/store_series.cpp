@@ -1,5 +1,6 @@
 // The series half of the store: facts in, assembled series out.
 #include <algorithm>
+#include <future>
 #include <set>
 #include <unordered_map>
 
@@ -288,9 +289,18 @@ Store::Assembly Store::assemble_stale(bool full) {
     throw;
   }
   if (mark == 0 && !full) return {false, false, -1, 0};
-  auto series = assemble(facts);
+  // Assembly is computation alone: it runs on a second core while this
+  // thread clears the old series and writes the link keys.
+  auto assembled = std::async(std::launch::async, [&facts] { return assemble(facts); });
+  std::vector<Series> series;
   assembling_ = mark;
-  begin();
+  try {
+    begin();
+  } catch (...) {
+    assembled.wait();
+    assembling_.reset();
+    throw;
+  }
   try {
     if (full) {
       exec(db_.get(),
@@ -310,6 +320,7 @@ Store::Assembly Store::assemble_stale(bool full) {
       }
       write_link_keys(fresh, fresh_ids);
     }
+    series = assembled.get();
     write_series(series);
     // The mark is unchanged (series_written() checks): no message came in
     // since the read, so every new one was assembled.
@@ -317,10 +328,12 @@ Store::Assembly Store::assemble_stale(bool full) {
     exec(db_.get(), "DELETE FROM series_dirty");
     commit();
   } catch (const AssemblyOutdated&) {
+    if (assembled.valid()) assembled.wait();
     assembling_.reset();
     rollback();
     return {false, full, static_cast<int64_t>(facts.size()), 0};
   } catch (...) {
+    if (assembled.valid()) assembled.wait();
     assembling_.reset();
     rollback();
     throw;
