@@ -1,5 +1,6 @@
 #include "cli/series_input.hpp"
 
+#include <cctype>
 #include <iostream>
 #include <set>
 
@@ -20,10 +21,27 @@ std::optional<std::string> series_id_of(core::Store& store, const std::string& k
     for (size_t i = 0; i < ids.size() && i < 5; ++i) std::cerr << (i ? ", " : " ") << ids[i];
     std::cerr << (ids.size() > 5 ? " and more" : "") << "\n";
   } else {
+    const bool short_hex = !key.empty() && key.size() < core::Store::kMinSeriesPrefix &&
+                           key.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
     std::cerr << "no series has this message or id"
-              << (store.find_message(key) ? " (the message is stored but belongs to no series)" : "") << "\n";
+              << (store.find_message(key)
+                      ? " (the message is stored but belongs to no series)"
+                      : short_hex ? " (a short id needs at least " + std::to_string(core::Store::kMinSeriesPrefix) +
+                                        " hex digits)"
+                                  : std::string())
+              << "\n";
   }
   return std::nullopt;
+}
+
+bool names_series_id(core::Store& store, const std::string& key, const core::Series& s) {
+  std::string k = key;
+  if (k.size() > 2 && k.front() == '<' && k.back() == '>') k = k.substr(1, k.size() - 2);
+  if (k == s.id) return true;
+  if (k.size() < core::Store::kMinSeriesPrefix || k.size() >= s.id.size()) return false;
+  for (size_t i = 0; i < k.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(k[i])) != s.id[i]) return false;
+  return !store.find_message(k);  // a Message-ID comes first, as in Store::series_of
 }
 
 std::optional<core::Series> find_series(core::Store& store, const std::string& key, const char* command,
@@ -58,6 +76,7 @@ const core::SeriesVersion* find_version(core::Store& store, const core::Series& 
     // patch or cover letter it answers.
     std::string k = key;
     if (k.size() > 2 && k.front() == '<' && k.back() == '>') k = k.substr(1, k.size() - 2);
+    if (names_series_id(store, key, s)) return &s.versions.back();
     for (int depth = 0; depth < 200 && !k.empty() && k != s.id; ++depth) {
       if (const auto* v = core::version_with_message(s, k)) return v;
       auto m = store.find_message(k);

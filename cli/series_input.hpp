@@ -23,6 +23,10 @@ namespace seam::cli {
 std::optional<std::string> series_id_of(core::Store& store, const std::string& key, const char* command,
                                         const char* label = "");
 
+// True when `key` is `s`'s id, in full or shortened (any case), rather than
+// a Message-ID in it.
+bool names_series_id(core::Store& store, const std::string& key, const core::Series& s);
+
 // The series of `key` (a message-id or series id); nullopt after printing an
 // error naming `command` and the key. Pull requests are refused. With
 // options other than the defaults (--sloppy-trailers, --no-cover-trailers)

@@ -114,10 +114,11 @@ std::string series_list_text(const std::vector<core::Series>& all, bool color) {
     if (s.pull) {
       line += paint("pull ", kYellow, color) + "         ";
     } else {
+      // Columns are padded, never cut: "106/106" must not read "106/10".
       std::string ver = "v" + std::to_string(v.version);
-      ver.resize(4, ' ');
+      if (ver.size() < 4) ver.resize(4, ' ');
       std::string count = std::to_string(v.patches.size()) + "/" + std::to_string(v.expected);
-      count.resize(6, ' ');
+      if (count.size() < 6) count.resize(6, ' ');
       const bool complete = v.missing().empty();
       line += ver + " " + paint(count, complete ? kGreen : kYellow, color);
     }

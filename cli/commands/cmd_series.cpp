@@ -80,7 +80,7 @@ Action add_show(CLI::App& app, Global& g) {
     if (all.empty() || all.front().versions.empty()) return 1;
     const core::SeriesVersion* v = find_version(store, all.front(), a->version, a->key, "show");
     if (!v) return 1;
-    const int selected = a->key == all.front().id && a->version == 0 ? 0 : v->version;
+    const int selected = names_series_id(store, a->key, all.front()) && a->version == 0 ? 0 : v->version;
     if (a->json) std::cout << reports::dump(reports::series_show_json(all.front(), selected), 2) << "\n";
     else std::cout << reports::series_show_text(all.front(), reports::use_color(stdout), selected);
     return 0;

@@ -193,7 +193,7 @@ class Store {
   // it (at least kMinSeriesPrefix hex digits, as git abbreviates).
   std::optional<std::string> series_of(std::string_view msgid_or_id);
   // Up to `limit` series ids (sorted) that start with `prefix`: none unless
-  // it is kMinSeriesPrefix to 11 lowercase hex digits. For telling a user
+  // it is kMinSeriesPrefix to 11 hex digits (either case). For telling a user
   // which series an ambiguous short id could mean.
   std::vector<std::string> series_with_prefix(std::string_view prefix, size_t limit);
   static constexpr size_t kMinSeriesPrefix = 4;

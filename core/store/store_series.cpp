@@ -476,11 +476,14 @@ std::vector<Series> Store::load_series(const SeriesFilter& f) {
   return out;
 }
 
-std::vector<std::string> Store::series_with_prefix(std::string_view prefix, size_t limit) {
+std::vector<std::string> Store::series_with_prefix(std::string_view given, size_t limit) {
   std::vector<std::string> out;
-  if (prefix.size() < kMinSeriesPrefix || prefix.size() >= 12) return out;
-  for (char c : prefix)
+  if (given.size() < kMinSeriesPrefix || given.size() >= 12) return out;
+  std::string prefix(given);
+  for (char& c : prefix) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');  // as git, any case
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return out;
+  }
   // Ids are lowercase hex: those starting with `prefix` sort in [prefix, prefix + 'g').
   Statement st(db_.get(), "SELECT id FROM series WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3");
   st.bind(1, prefix).bind(2, std::string(prefix) + "g").bind(3, static_cast<int64_t>(limit));

@@ -4,6 +4,7 @@
 // series list counts what show lists.
 #include <doctest/doctest.h>
 #include <sqlite3.h>
+#include <cctype>
 #include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
@@ -109,11 +110,19 @@ TEST_SUITE("series/cli") {
     REQUIRE(id.size() == 12);
     auto by_short = nlohmann::json::parse(seam_run(db + "show --json " + id.substr(0, 6)).out);
     CHECK(by_short["id"] == id);
+    // A short id names the series as the full one does: no version selected.
+    auto by_full = nlohmann::json::parse(seam_run(db + "show --json " + id).out);
+    CHECK(by_full["selected_version"].is_null());
+    CHECK(by_short["selected_version"].is_null());
+    std::string upper = id.substr(0, 6);
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    CHECK(nlohmann::json::parse(seam_run(db + "show --json " + upper).out)["id"] == id);
     CHECK(seam_run(db + "am " + id.substr(0, 4)).status == 0);
     // Three digits are too few, and a prefix of no series is no series.
     auto few = seam_run(db + "show " + id.substr(0, 3));
     CHECK(few.status != 0);
-    CHECK(few.out.find("no series has this message or id") != std::string::npos);
+    CHECK(few.out.find("no series has this message or id (a short id needs at least 4 hex digits)") !=
+          std::string::npos);
     // Two series starting alike (a second row under a sibling id): ambiguous, both named.
     const std::string twin = id.substr(0, 6) + (id[6] == '0' ? "1" : "0") + id.substr(7);
     {

@@ -359,4 +359,28 @@ TEST_SUITE("series/trailers") {
     CHECK(core::cover_trailers_applied(s3[0].versions[0]) == 0);
     CHECK(s3[0].versions[0].patches[0].trailers.size() == 2);
   }
+
+  TEST_CASE("the series list pads its columns and never cuts them: 106/106 patches, v1000") {
+    core::Series s;
+    s.id = "0123456789ab";
+    s.title = "big: a long series";
+    s.author_name = "Ada Author";
+    core::SeriesVersion v;
+    v.version = 1000;
+    v.expected = 106;
+    for (int i = 1; i <= 106; ++i) {
+      core::SeriesPatch p;
+      p.index = i;
+      p.msgid = "big-" + std::to_string(i) + "@example.org";
+      v.patches.push_back(p);
+    }
+    s.versions.push_back(v);
+    const std::string line = reports::series_list_text({s}, false);
+    CHECK_MESSAGE(line.find("v1000 106/106  ") != std::string::npos, line);
+    s.versions[0].version = 2;
+    s.versions[0].patches.resize(3);
+    s.versions[0].expected = 3;
+    CHECK_MESSAGE(reports::series_list_text({s}, false).find("v2   3/3     A0") != std::string::npos,
+                  reports::series_list_text({s}, false));
+  }
 }
