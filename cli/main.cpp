@@ -85,7 +85,7 @@ int run(int argc, char** argv, std::string& command) {
   app.set_version_flag("--version", "seam 0.1.0");
   app.require_subcommand(1);
   Global g;
-  const std::string db_help = "SQLite store (default: $SEAM_DB, else $XDG_DATA_HOME/seam/seam.db)";
+  const std::string db_help = "SQLite store (default: $SEAM_DB, else $XDG_DATA_HOME/seam/seam.db, else ~/.local/share/seam/seam.db)";
   app.add_option("--db", g.db, db_help);
 
   std::map<CLI::App*, Action> actions;

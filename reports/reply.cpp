@@ -343,7 +343,7 @@ std::string reply_ready(const std::string& draft) {
   const size_t end = draft.find("\n\n");
   const std::string head = draft.substr(0, end == std::string::npos ? draft.size() : end + 1);
   if (head.rfind("From: ", 0) != 0 && head.find("\nFrom: ") == std::string::npos)
-    return "no From: set git config user.name and user.email";
+    return "it has no From: header (set git config user.name and user.email)";
   if (head.find("\nTo: \n") != std::string::npos || head.find("\nTo: ") == std::string::npos)
     return "no recipient (the original has no usable From or Reply-To)";
   size_t i = 0;

@@ -41,7 +41,7 @@ Action add_apply(CLI::App& app, Global& g) {
       "unless --checkout");
   sub->add_option("what", a->key, "Message-ID (any message of the series) or series id")->required();
   sub->add_option("--repo", a->repo, "The repository to apply to")->required();
-  sub->add_option("--version", a->version, "Which version (default: the newest)");
+  sub->add_option("--version", a->version, "Which version (default: the one the Message-ID given belongs to; for a series id, the newest)");
   sub->add_option("--base", a->base, "Apply on this revision instead of the detected base");
   sub->add_option("--branch", a->branch,
                   "Branch name or full ref refs/heads/<name> (default: seam/<series-slug>-v<N>); an existing "

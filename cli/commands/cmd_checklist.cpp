@@ -28,7 +28,7 @@ Action add_checklist(CLI::App& app, Global& g) {
                                  "The review checklist of a series: summary, then per patch every unsafe block, "
                                  "SAFETY comment and Rust/C boundary crossing as a checkbox with its question");
   sub->add_option("what", a->key, "Message-ID (any message of the series) or series id")->required();
-  sub->add_option("--version", a->version, "Which version (default: the newest)");
+  sub->add_option("--version", a->version, "Which version (default: the one the Message-ID given belongs to; for a series id, the newest)");
   auto* format = sub->add_option("--format", a->format,
                                  "md, text, json, or html (the Markdown through cmark); default: from the -o "
                                  "file's extension (.md, .txt, .json, .html), else md")

@@ -1,5 +1,6 @@
 // seam experience PERSON: one reviewer's experience, month by month.
 #include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -47,6 +48,17 @@ Action add_experience(CLI::App& app, Global& g) {
       const size_t shown = std::min<size_t>(found.size(), 20);
       std::cerr << reports::people_list_text(d, std::vector<int>(found.begin(), found.begin() + static_cast<long>(shown)));
       if (found.size() > shown) std::cerr << "… and " << found.size() - shown << " more\n";
+      auto lower = [](std::string x) {
+        for (char& c : x) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return x;
+      };
+      const std::string first = lower(d.people[found.front()].name);
+      const bool one_name = !first.empty() && std::all_of(found.begin(), found.end(), [&](int p) {
+        return lower(d.people[p].name) == first;
+      });
+      if (one_name)
+        std::cerr << "(one person with several addresses? A .mailmap joins them: --mailmap FILE, or --repo PATH "
+                     "of a tree that has one, as the kernel's does; else give the address)\n";
       return 1;
     }
     auto x = core::people::experience(d, found.front());

@@ -23,8 +23,8 @@ Action add_reviewers(CLI::App& app, Global& g) {
       "One line per reviewer: trailers given and commented review replies, the share on Rust, reviews of unsafe "
       "code and of the Rust/C boundary, top areas, first and last review, and (on a terminal) a sparkline per "
       "month. Review events are computed from the stored mail on first use, then kept up to date");
-  sub->add_option("--since", a->since, "Only reviews on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, UTC)");
-  sub->add_option("--until", a->until, "Only reviews before DATE (YYYY, YYYY-MM, YYYY-MM-DD, UTC)");
+  sub->add_option("--since", a->since, "Only reviews on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC)");
+  sub->add_option("--until", a->until, "Only reviews before DATE (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC)");
   auto* area = sub->add_option("--area", a->area, "Only reviews of files in this area (a MAINTAINERS section, "
                                                     "or the first two path components; part of the name is enough)");
   auto* path = sub->add_option("--path", a->path, "Only reviews of files under this path prefix");
@@ -46,6 +46,11 @@ Action add_reviewers(CLI::App& app, Global& g) {
                   << ": not a possible date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS])\n";
         return 2;
       }
+    }
+    if (f.since && f.until && *f.until <= *f.since) {
+      std::cerr << "seam reviewers: --until " << a->until << " is not after --since " << a->since
+                << ": no date is in that range\n";
+      return 2;
     }
     core::Store store(g.db_path(), core::Store::Open::existing);
     auto people = load_people(store, a->people, "reviewers");

@@ -394,11 +394,13 @@ bool event_matches(const Data& d, const Event& e, const ReviewerFilter& f) {
 }
 
 // The areas of the event's files that the filter asked about: with --path,
-// only the files under it; with --area, only the areas it names.
+// only the files under it; with --lang, only files of that class; with
+// --area, only the areas it names.
 std::vector<std::string> event_areas(const Data& d, const Event& e, const ReviewerFilter& f) {
   std::vector<std::string> out;
   for (int p : e.files) {
     if (!f.path.empty() && d.paths[p].path.rfind(f.path, 0) != 0) continue;
+    if (!lang_matches(class_bit(d.paths[p].cls), f.lang)) continue;
     for (const auto& a : d.paths[p].areas)
       if ((f.area.empty() || contains_ci(a, f.area)) && std::find(out.begin(), out.end(), a) == out.end())
         out.push_back(a);

@@ -142,6 +142,9 @@ TEST_SUITE("people") {
     // Filters.
     auto rust = nlohmann::json::parse(seam_run(db + "reviewers --json --lang rust", false).out);
     CHECK(rust["reviewers"].size() == 2);  // Bob's comment, Carol's cover trailer
+    for (const auto& r : rust["reviewers"])  // the areas of the Rust files only
+      for (const auto& a : r["areas"]) CHECK_MESSAGE(a["area"].get<std::string>().rfind("rust", 0) == 0, a.dump());
+    CHECK(seam_run(db + "reviewers --since 2025-03 --until 2025-01").status == 2);
     auto since = nlohmann::json::parse(seam_run(db + "reviewers --json --since 2025-02", false).out);
     CHECK(row_of(since["reviewers"], "dave@old.example.net") == nullptr);
     auto path = nlohmann::json::parse(seam_run(db + "reviewers --json --path drivers/foo/", false).out);
