@@ -52,11 +52,33 @@ std::optional<Finding> rust_build_finding(const FileDiff& f) {
   g.severity = "medium";
   g.path = path;
   bool features = false, any = false;
-  for (const auto& h : f.hunks)
+  auto names_rust = [](const std::string& t) {
+    return t.find("RUST") != std::string::npos || t.find("rust") != std::string::npos ||
+           t.find("Rust") != std::string::npos || t.find("clippy::") != std::string::npos;
+  };
+  for (const auto& h : f.hunks) {
+    // A line continued with '\' belongs to the line it continues: a flag
+    // added inside `rust_common_flags := ... \` is a Rust build change even
+    // though the added line itself names no Rust.
+    // A hunk that starts on an indented line may start inside a continued
+    // line; git's hunk header then names the line it continues (in a
+    // Makefile, the last line that starts a statement:
+    // "@@ -1,7 +1,8 @@ rust_common_flags := ...").
+    const size_t at_at = h.header.find("@@", 2);
+    const std::string section = at_at == std::string::npos ? std::string() : h.header.substr(at_at + 2);
+    const bool head_rusty = !h.lines.empty() && !h.lines.front().text.empty() &&
+                            (h.lines.front().text[0] == '\t' || h.lines.front().text[0] == ' ') &&
+                            names_rust(section);
+    // The old and new sides continue lines apart: '-' lines are only in the
+    // old file, '+' lines only in the new one, context lines in both.
+    bool new_carry = head_rusty, old_carry = head_rusty;
     for (const auto& l : h.lines) {
+      const bool continued = !l.text.empty() && l.text.back() == '\\';
+      const bool carry = l.origin == '-' ? old_carry : l.origin == '+' ? new_carry : (old_carry || new_carry);
+      const bool rusty = rust_makefile || names_rust(l.text) || carry;
+      if (l.origin != '+') old_carry = continued && rusty;
+      if (l.origin != '-') new_carry = continued && rusty;
       if (l.origin != '+' && l.origin != '-') continue;
-      const bool rusty = rust_makefile || l.text.find("RUST") != std::string::npos ||
-                         l.text.find("rust") != std::string::npos || l.text.find("Rust") != std::string::npos;
       if (!rusty) continue;
       features = features || l.text.find("rust_allowed_features") != std::string::npos;
       any = true;
@@ -65,6 +87,7 @@ std::optional<Finding> rust_build_finding(const FileDiff& f) {
       g.end_line = std::max(g.end_line, at);
       if (g.snippet.size() < 400) g.snippet += std::string(1, l.origin) + l.text + "\n";
     }
+  }
   if (!any) return std::nullopt;
   g.message = features ? "unstable Rust features allowed to the kernel changed (rust_allowed_features)"
                        : "change to the Rust build (rust/Makefile, Kconfig depends on RUST, build flags)";

@@ -334,4 +334,46 @@ TEST_SUITE("classify") {
     CHECK(patches > 50);
     CHECK(findings > 100);
   }
+
+  TEST_CASE("rust-build: a flag added inside a continued Rust assignment of the top Makefile; other build lines are not") {
+    // The added line names no Rust; the line it continues does.
+    const std::string d =
+        "diff --git a/Makefile b/Makefile\n--- a/Makefile\n+++ b/Makefile\n"
+        "@@ -470,4 +470,5 @@ export rust_common_flags\n"
+        " rust_common_flags := --edition=2021 \\\n"
+        " \t\t     -Wrust_2018_idioms \\\n"
+        "+\t\t     -Aclippy::collapsible_match \\\n"
+        " \t\t     -Wclippy::all\n"
+        " \n";
+    auto fs = run(d);
+    REQUIRE_MESSAGE(count(fs, "rust-build") == 1, d);
+    CHECK(first(fs, "rust-build")->snippet.find("-Aclippy::collapsible_match") != std::string::npos);
+
+    // The hunk starts inside the continued line: git's hunk header names it.
+    const std::string from_header =
+        "diff --git a/Makefile b/Makefile\n--- a/Makefile\n+++ b/Makefile\n"
+        "@@ -480,3 +480,4 @@ rust_common_flags := --edition=2021 \\\n"
+        " \t\t     -Dunsafe_op_in_unsafe_fn \\\n"
+        "+\t\t     -Aclippy::needless_lifetimes \\\n"
+        " \t\t     -Wmissing_docs\n";
+    CHECK(count(run(from_header), "rust-build") == 1);
+
+    // A continued C flag list next to nothing Rust: no entry.
+    const std::string c_flags =
+        "diff --git a/Makefile b/Makefile\n--- a/Makefile\n+++ b/Makefile\n"
+        "@@ -500,3 +500,4 @@ KBUILD_CFLAGS := -Wall \\\n"
+        " \t\t   -Wundef \\\n"
+        "+\t\t   -Wno-trigraphs \\\n"
+        " \t\t   -fno-strict-aliasing\n";
+    CHECK(count(run(c_flags), "rust-build") == 0);
+    // The continuation ends at a line without '\': what follows is not Rust.
+    const std::string after_end =
+        "diff --git a/Makefile b/Makefile\n--- a/Makefile\n+++ b/Makefile\n"
+        "@@ -470,3 +470,4 @@\n"
+        " rust_common_flags := --edition=2021 \\\n"
+        " \t\t     -Wclippy::all\n"
+        "+KBUILD_CFLAGS += -Wno-trigraphs\n"
+        " \n";
+    CHECK(count(run(after_end), "rust-build") == 0);
+  }
 }
