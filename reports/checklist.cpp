@@ -494,9 +494,14 @@ std::string checklist_text(const Checklist& c, bool color, size_t max_items) {
   for (const auto& [cls, v] : s.by_class)
     out += "  " + cls + ": +" + std::to_string(v.first) + " -" + std::to_string(v.second) + " (" +
            percent(v.first + v.second, s.total) + ")\n";
+  // The same counts as the Markdown summary: a placeholder SAFETY comment
+  // and one the patch does not show are no answer either.
   out += "  unsafe blocks " + std::to_string(s.unsafe_blocks) + ", " +
-         paint(std::to_string(s.without_safety) + " without SAFETY", s.without_safety ? kRed : kDim, color) +
-         ", boundary crossings " + std::to_string(s.boundary) + "\n";
+         paint(std::to_string(s.without_safety) + " without SAFETY", s.without_safety ? kRed : kDim, color);
+  if (s.placeholders)
+    out += ", " + paint(std::to_string(s.placeholders) + " with a placeholder", kYellow, color);
+  if (s.outside) out += ", " + std::to_string(s.outside) + " whose comment the patch does not show";
+  out += ", boundary crossings " + std::to_string(s.boundary) + "\n";
   out += "  entries " + std::to_string(total);
   if (kept.size() < total) out += ", " + std::to_string(total - kept.size()) + " left out by --max-items";
   out += "\n";
