@@ -137,7 +137,7 @@ TEST_SUITE("reply") {
     // Not ready to send: no From, a placeholder left.
     opts.me = {};
     opts.reviewed_by = false;
-    CHECK(reports::reply_ready(reports::reply_message(o, {}, opts)).find("no From") == 0);
+    CHECK(reports::reply_ready(reports::reply_message(o, {}, opts)).find("it has no From: header") == 0);
     opts.me = {"J", "jose@example.net"};
     opts.template_text = "Hi ${firstname},\n${reply}\n${unknown}\n-- \n${myname} <${myemail}>\n";
     const std::string t = reports::reply_message(o, {{"a.rs", 1, "Why?"}}, opts);
