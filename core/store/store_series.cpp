@@ -75,25 +75,33 @@ std::vector<MessageFacts> Store::load_facts_of(const std::vector<int64_t>* ids, 
   std::vector<MessageFacts> out;
   rowids.clear();
   if (!ids) {
-    std::unordered_map<int64_t, size_t> at;
+    // Every message: the largest allocation of a full assembly. Sized once
+    // (growing by doubling held up to twice its size at the copy), and
+    // rows found by binary search in `rowids` (ascending, as read) rather
+    // than a hash map beside it.
+    Statement n(db_.get(), "SELECT count(*) FROM facts");
+    const size_t count = n.step() ? static_cast<size_t>(n.int64(0)) : 0;
+    out.reserve(count);
+    rowids.reserve(count);
     Statement st(db_.get(), std::string(kFactsColumns) + "ORDER BY m.id");
     while (st.step()) {
-      at.emplace(st.int64(0), out.size());
       rowids.push_back(st.int64(0));
       out.push_back(read_facts(st));
     }
+    auto at = [&](int64_t id) -> MessageFacts* {
+      auto it = std::lower_bound(rowids.begin(), rowids.end(), id);
+      return it != rowids.end() && *it == id ? &out[static_cast<size_t>(it - rowids.begin())] : nullptr;
+    };
     Statement refs(db_.get(), "SELECT message_id, ref FROM refs ORDER BY message_id, position");
-    while (refs.step()) {
-      auto it = at.find(refs.int64(0));
-      if (it != at.end()) out[it->second].references.push_back(refs.text(1));
-    }
+    while (refs.step())
+      if (MessageFacts* m = at(refs.int64(0))) m->references.push_back(refs.text(1));
     Statement tr(db_.get(),
                  "SELECT message_id, followup, name, value, email FROM body_trailers "
                  "ORDER BY message_id, followup, position");
     while (tr.step()) {
-      auto it = at.find(tr.int64(0));
-      if (it == at.end()) continue;
-      auto& m = out[it->second];
+      MessageFacts* found = at(tr.int64(0));
+      if (!found) continue;
+      auto& m = *found;
       Trailer t{tr.text(2), tr.text(3), tr.text(4), m.msgid, false};
       (tr.int64(1) ? m.followup_trailers : m.own_trailers).push_back(std::move(t));
     }
@@ -291,6 +299,7 @@ Store::Assembly Store::assemble_stale(bool full) {
   if (mark == 0 && !full) return {false, false, -1, 0};
   // Assembly is computation alone: it runs on a second core while this
   // thread clears the old series and writes the link keys.
+  const auto facts_count = static_cast<int64_t>(facts.size());
   auto assembled = std::async(std::launch::async, [&facts] { return assemble(facts); });
   std::vector<Series> series;
   assembling_ = mark;
@@ -321,6 +330,8 @@ Store::Assembly Store::assemble_stale(bool full) {
       write_link_keys(fresh, fresh_ids);
     }
     series = assembled.get();
+    // The facts are done with: their memory goes before the series are written.
+    std::vector<MessageFacts>().swap(facts);
     write_series(series);
     // The mark is unchanged (series_written() checks): no message came in
     // since the read, so every new one was assembled.
@@ -331,7 +342,7 @@ Store::Assembly Store::assemble_stale(bool full) {
     if (assembled.valid()) assembled.wait();
     assembling_.reset();
     rollback();
-    return {false, full, static_cast<int64_t>(facts.size()), 0};
+    return {false, full, facts_count, 0};
   } catch (...) {
     if (assembled.valid()) assembled.wait();
     assembling_.reset();
@@ -339,7 +350,7 @@ Store::Assembly Store::assemble_stale(bool full) {
     throw;
   }
   assembling_.reset();
-  return {true, full, static_cast<int64_t>(facts.size()), static_cast<int64_t>(series.size())};
+  return {true, full, facts_count, static_cast<int64_t>(series.size())};
 }
 
 void Store::series_written() {
