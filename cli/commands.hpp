@@ -17,6 +17,25 @@ struct Global {
 
 using Action = std::function<int()>;
 
+// An option check: a whole number from `lo` to `hi`. Its errors say which
+// is wrong: "abc is not a whole number", "0 is not between 1 and 1000".
+inline CLI::Validator whole_number(long long lo, long long hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        long long v = 0;
+        size_t used = 0;
+        try {
+          v = std::stoll(text, &used, 10);
+        } catch (...) {
+          used = 0;
+        }
+        if (used == 0 || used != text.size()) return text + " is not a whole number";
+        if (v < lo || v > hi) return text + " is not between " + std::to_string(lo) + " and " + std::to_string(hi);
+        return {};
+      },
+      "[" + std::to_string(lo) + " - " + std::to_string(hi) + "]");
+}
+
 Action add_ingest(CLI::App& app, Global& g);
 Action add_list(CLI::App& app, Global& g);
 Action add_mailinfo(CLI::App& app, Global& g);

@@ -38,7 +38,7 @@ Action add_checklist(CLI::App& app, Global& g) {
   sub->add_option("--max-items", a->max_items,
                   "Markdown and text: only the N most important entries of the series (undocumented unsafe code, "
                   "then boundary violations, then by severity), saying how many were left out; default: all")
-      ->check(CLI::Range(1, 1000000));
+      ->check(whole_number(1, 1000000));
   sub->add_option("--rules", a->rules, "Extra rules folder (*.scm), after the built-in and user ones");
   sub->add_option("--repo", a->repo,
                   "A repository where the series applies (read only): whole files are parsed, so no SAFETY comment is "

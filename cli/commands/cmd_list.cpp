@@ -18,7 +18,7 @@ Action add_list(CLI::App& app, Global& g) {
   auto args = std::make_shared<Args>();
   auto* sub = app.add_subcommand("list", "List the stored messages, newest first (date, author, subject)");
   sub->add_flag("--json", args->json, "Print JSON: msgid, subject, from, to, cc, date, references…");
-  sub->add_option("-n,--limit", args->limit, "Show at most this many messages")->check(CLI::Range(0, 1000000000));
+  sub->add_option("-n,--limit", args->limit, "Show at most this many messages")->check(whole_number(0, 1000000000));
   return [args, &g]() -> int {
     core::Store store(g.db_path(), core::Store::Open::existing);
     // Newest first, like every list of seam; undated messages last.

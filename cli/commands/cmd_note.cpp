@@ -78,9 +78,9 @@ Action add_note(CLI::App& app, Global& g) {
                   "An item id as the checklist shows it (RULE:PATH:HASH), a series (Message-ID or series id) with "
                   "--patch or --list, or a note's number with --delete");
   sub->add_option("text", a->text, "The note (UTF-8; several lines allowed)");
-  sub->add_option("--patch", a->patch, "A note on patch N of the series as a whole")->check(CLI::Range(1, 100000));
+  sub->add_option("--patch", a->patch, "A note on patch N of the series as a whole")->check(whole_number(1, 100000));
   sub->add_option("--version", a->version, "The version of the series (default: the one the Message-ID given belongs to; for a series id, the newest)")
-      ->check(CLI::Range(1, 100000));
+      ->check(whole_number(1, 100000));
   sub->add_option("--series", a->series,
                   "The series an item id belongs to (when several series have it, or no checklist was shown yet)");
   sub->add_flag("--done", a->done, "Tick the item");

@@ -83,9 +83,9 @@ Action add_reply(CLI::App& app, Global& g) {
       "Reply drafts (RFC 2822, threaded under each patch) quoting the lines your notes are about, each note below "
       "its line; for neomutt -H, aerc and git send-email");
   sub->add_option("what", a->key, "A patch's Message-ID (only that patch) or a series (Message-ID or id)")->required();
-  sub->add_option("--patch", a->patch, "Only patch N of the version")->check(CLI::Range(1, 100000));
+  sub->add_option("--patch", a->patch, "Only patch N of the version")->check(whole_number(1, 100000));
   sub->add_option("--version", a->version, "Which version (default: the message's, else the newest)")
-      ->check(CLI::Range(1, 100000));
+      ->check(whole_number(1, 100000));
   sub->add_option("-o,--output", a->out,
                   "An mbox FILE of the drafts, or an existing DIRectory (or a path ending in /) for one file per "
                   "draft; default: an mbox on standard output");

@@ -98,7 +98,7 @@ Action add_site(CLI::App& app, Global& g) {
   sub->add_option("-o,--output", a->out, "The folder to write (created; pages of the same names replaced)")->required();
   sub->add_option("--since", a->since,
                   "Only series with a version on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC)");
-  sub->add_option("-j,--threads", a->threads, "Checklists analysed in N threads (default 2)")->check(CLI::Range(1, 64));
+  sub->add_option("-j,--threads", a->threads, "Checklists analysed in N threads (default 2)")->check(whole_number(1, 64));
   add_people_options(sub, *people_opts);
   return [a, people_opts, &g]() -> int {
     {

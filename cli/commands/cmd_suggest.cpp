@@ -25,9 +25,9 @@ Action add_suggest(CLI::App& app, Global& g) {
       "who reviewed Rust and unsafe code, who MAINTAINERS lists as M: or R:; the author and whoever already "
       "reviewed this version are left out");
   sub->add_option("what", a->key, "Message-ID (any message of the version) or series id");
-  sub->add_option("-n", a->n, "How many to suggest (default 5)")->check(CLI::Range(1, 1000));
+  sub->add_option("-n", a->n, "How many to suggest (default 5)")->check(whole_number(1, 1000));
   sub->add_option("--version", a->version, "The version (default: the one the message belongs to, else the newest)")
-      ->check(CLI::Range(1, 100000));
+      ->check(whole_number(1, 100000));
   sub->add_flag("--json", a->json, "Print JSON (see README)");
   // bench/suggest: replay the archive in date order and score the ranking.
   sub->add_flag("--replay", a->replay, "")->group("");

@@ -281,6 +281,14 @@ TEST_SUITE("people") {
     CHECK(seam_run(db + "reviewers --since 2025-13").status == 2);
     CHECK(seam_run(db + "reviewers --area x --path y").status == 2);
     CHECK(seam_run(db + "experience").status == 2);
+    // A number option says what is wrong with it.
+    for (const auto& [arg, why] : {std::pair{"abc", "-n: abc is not a whole number"},
+                                   std::pair{"7x", "-n: 7x is not a whole number"},
+                                   std::pair{"0", "-n: 0 is not between 1 and 1000"}}) {
+      auto r = seam_run(db + "suggest some@example.org -n " + arg);
+      CHECK(r.status == 2);
+      CHECK_MESSAGE(r.out.find(why) != std::string::npos, r.out);
+    }
     REQUIRE(seam_run(db + "ingest " + fixture("series.mbox")).status == 0);
     auto mm = seam_run(db + "reviewers --mailmap " + q(tmp / "missing"));
     CHECK(mm.status == 1);
