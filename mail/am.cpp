@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/message.hpp"
+#include "mail/parse/body.hpp"
 #include "mail/parse/date.hpp"
 #include "mail/parse/mailinfo.hpp"
 #include "mail/parse/parse.hpp"
@@ -142,31 +143,7 @@ std::string encode_header(const std::string& v) {
   for (unsigned char c : v)
     if (c >= 0x80 || c < 0x20) plain = false;
   if (plain) return v;
-  static const char* b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  auto base64 = [](std::string_view s) {
-    std::string o;
-    for (size_t i = 0; i < s.size(); i += 3) {
-      unsigned n = static_cast<unsigned char>(s[i]) << 16;
-      if (i + 1 < s.size()) n |= static_cast<unsigned char>(s[i + 1]) << 8;
-      if (i + 2 < s.size()) n |= static_cast<unsigned char>(s[i + 2]);
-      o += b64[(n >> 18) & 63];
-      o += b64[(n >> 12) & 63];
-      o += i + 1 < s.size() ? b64[(n >> 6) & 63] : '=';
-      o += i + 2 < s.size() ? b64[n & 63] : '=';
-    }
-    return o;
-  };
-  // Words of at most 45 bytes, never cutting a UTF-8 sequence, folded.
-  std::string out;
-  size_t i = 0;
-  while (i < v.size()) {
-    size_t end = std::min(v.size(), i + 45);
-    while (end < v.size() && end > i + 1 && (static_cast<unsigned char>(v[end]) & 0xC0) == 0x80) --end;
-    if (!out.empty()) out += "\n ";
-    out += "=?UTF-8?B?" + base64(std::string_view(v).substr(i, end - i)) + "?=";
-    i = end;
-  }
-  return out;
+  return encode_header_words(v);
 }
 
 // A display name for a From: header: encoded words when not ASCII, a quoted

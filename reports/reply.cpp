@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "mail/parse/body.hpp"
+
 namespace seam::reports {
 
 namespace {
@@ -129,31 +131,7 @@ std::string substitute(const std::string& tpl, const std::map<std::string, std::
 std::string encode_header_value(const std::string& raw) {
   const std::string v = one_line(raw);
   if (ascii(v)) return v;
-  static const char* b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  auto base64 = [](std::string_view s) {
-    std::string o;
-    for (size_t i = 0; i < s.size(); i += 3) {
-      unsigned n = static_cast<unsigned>(static_cast<unsigned char>(s[i])) << 16;
-      if (i + 1 < s.size()) n |= static_cast<unsigned>(static_cast<unsigned char>(s[i + 1])) << 8;
-      if (i + 2 < s.size()) n |= static_cast<unsigned char>(s[i + 2]);
-      o += b64[(n >> 18) & 63];
-      o += b64[(n >> 12) & 63];
-      o += i + 1 < s.size() ? b64[(n >> 6) & 63] : '=';
-      o += i + 2 < s.size() ? b64[n & 63] : '=';
-    }
-    return o;
-  };
-  // Words of at most 45 bytes (60 encoded), never cutting a UTF-8 sequence.
-  std::string out;
-  size_t i = 0;
-  while (i < v.size()) {
-    size_t end = std::min(v.size(), i + 45);
-    while (end < v.size() && end > i + 1 && (static_cast<unsigned char>(v[end]) & 0xC0) == 0x80) --end;
-    if (!out.empty()) out += "\n ";
-    out += "=?UTF-8?B?" + base64(std::string_view(v).substr(i, end - i)) + "?=";
-    i = end;
-  }
-  return out;
+  return mail::encode_header_words(v);
 }
 
 std::string raw_header(std::string_view raw, std::string_view name) {

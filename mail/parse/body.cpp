@@ -336,6 +336,21 @@ bool parse_encoded_word(std::string_view value, size_t pos, Segment& seg, size_t
 // git-send-email writes ("=?utf-8?b?...0LA=?= =?utf-8?b?...?=") come out
 // cut short. So the words are found here and each is decoded on its own by
 // GMime's base64/QP decoders; only the bytes are joined before conversion.
+std::string encode_header_words(std::string_view v) {
+  std::string out;
+  size_t i = 0;
+  while (i < v.size()) {
+    size_t end = std::min(v.size(), i + 45);
+    while (end < v.size() && end > i + 1 && (static_cast<unsigned char>(v[end]) & 0xC0) == 0x80) --end;
+    gchar* b64 = g_base64_encode(reinterpret_cast<const guchar*>(v.data() + i), end - i);
+    if (!out.empty()) out += "\n ";
+    out += std::string("=?UTF-8?B?") + b64 + "?=";
+    g_free(b64);
+    i = end;
+  }
+  return out;
+}
+
 std::string decode_header_text(std::string_view value) {
   // Unfold: a fold is a line break before whitespace; the break goes.
   std::string unfolded;

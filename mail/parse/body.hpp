@@ -78,6 +78,13 @@ MessageBody decode_message_body(std::string_view raw);
 // kept as literal text.
 std::string decode_header_text(std::string_view value);
 
+// The opposite, for headers seam writes (am's Subject and From, reply
+// drafts): `utf8` as RFC 2047 "B" encoded-words in UTF-8, each of at most 45
+// bytes of text (60 encoded; a word stays under RFC 2047's 75 characters),
+// never splitting a UTF-8 sequence, separated by a fold ("\n "). Always
+// encodes: callers keep plain ASCII as it is.
+std::string encode_header_words(std::string_view utf8);
+
 // ---- lower-level helpers, shared with code that needs exact bytes -------
 
 enum class TransferEncoding { identity, base64, quoted_printable };

@@ -226,4 +226,27 @@ TEST_SUITE("mail/body") {
     CHECK(to_utf8("a\xff", "utf-8", &lossy) == "a\xEF\xBF\xBD");
     CHECK(lossy);
   }
+
+  TEST_CASE("encoded-words for headers seam writes: UTF-8 B words of at most 45 bytes, folded, read back whole") {
+    CHECK(encode_header_words("Jos\xc3\xa9") == "=?UTF-8?B?Sm9zw6k=?=");
+    // 60 two-byte characters after an odd start: no word may split one.
+    std::string long_text = "x";
+    for (int i = 0; i < 60; ++i) long_text += "\xc3\xa9";
+    const std::string enc = encode_header_words(long_text);
+    size_t words = 0;
+    for (size_t at = 0, nl; at < enc.size(); at = nl + 2) {
+      nl = enc.find("\n ", at);
+      if (nl == std::string::npos) nl = enc.size();
+      const std::string word = enc.substr(at, nl - at);
+      ++words;
+      CHECK(word.rfind("=?UTF-8?B?", 0) == 0);
+      CHECK(word.size() <= 75);
+      // Each word alone decodes to valid UTF-8 (no sequence was cut).
+      const std::string alone = decode_header_text(word);
+      CHECK(alone.find("\xef\xbf\xbd") == std::string::npos);
+    }
+    CHECK(words == 3);  // 121 bytes: 45 (x and 22 pairs), 45, 31
+    CHECK(decode_header_text(enc) == long_text);
+    CHECK(encode_header_words("").empty());
+  }
 }
