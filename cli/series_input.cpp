@@ -51,7 +51,7 @@ std::optional<core::Series> find_series(core::Store& store, const std::string& k
   std::vector<core::Series> all;
   const core::AssembleOptions defaults;
   if (opts.sloppy_trailers != defaults.sloppy_trailers || opts.cover_trailers != defaults.cover_trailers) {
-    for (auto& s : core::assemble(store.load_facts(), opts))
+    for (auto& s : core::assemble(store.load_facts_around(*id), opts))
       if (s.id == *id) all.push_back(std::move(s));
   } else {
     core::Store::SeriesFilter f;

@@ -3,7 +3,9 @@
 // migrated here and nowhere else.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -145,8 +147,19 @@ class Store {
   std::optional<std::string> kept_raw(std::string_view msgid);
 
   // --- series (store_series.cpp) ---
-  // Every message's facts, in ingest order, for assembly.
+  // Every message's facts, in ingest order, for assembly. All of them at
+  // once: memory grows with the store (a full assembly reads it in parts).
   std::vector<MessageFacts> load_facts();
+  // The facts of every message series `series_id` may depend on (its
+  // messages, their threads and link_keys() neighbours, to a fixed point),
+  // in ingest order: assembling them gives that series as assembling the
+  // whole store does, with any AssembleOptions. Empty when no stored
+  // series has that id. Throws SqliteError.
+  std::vector<MessageFacts> load_facts_around(const std::string& series_id);
+  // The most messages a full assembly holds in one part (see
+  // plan_assembly()); tests set it small to check that parts do not change
+  // the result. At least 1.
+  void set_assembly_part_limit(size_t messages) { part_limit_ = std::max<size_t>(messages, 1); }
 
   // What one assembly did (refresh_series(), rebuild_series()).
   struct Assembly {
@@ -154,6 +167,7 @@ class Store {
     bool full = false;       // every message was assembled, not only what new mail touches
     int64_t messages = 0;    // messages whose facts were assembled
     int64_t series = 0;      // series written (all of them when full)
+    int64_t parts = 0;       // parts a full assembly was made in (plan_assembly())
   };
   // Reassembles every series from the stored facts, from one consistent
   // read of them (`seam rebuild`): the answer refresh_series() must always
@@ -226,9 +240,34 @@ class Store {
   // and records the message as new (series_dirty), for refresh_series().
   void mark_series_stale(int64_t rowid);
   Assembly assemble_stale(bool full);
+  // Every series assembled again, in the write transaction it opens; the
+  // stale mark is cleared in it. Memory follows part_limit_, not the store.
+  Assembly assemble_all();
+  // A full assembly, planned: every message with facts, split into parts
+  // of whole components (messages joined by a thread link or a shared
+  // link key, as affected_messages() follows them), each part at most
+  // part_limit_ messages unless one component is larger. Each message's
+  // link keys are inserted with `keys` (series_keys) when not null. About
+  // 50 bytes per message, whatever the store holds besides.
+  struct AssemblyPlan {
+    std::vector<int64_t> rowids;    // every message with facts, ascending
+    std::vector<uint32_t> part;     // the part of rowids[i]
+    struct Part {
+      size_t messages = 0;
+      int64_t lowest = 0, highest = 0;  // rowids
+    };
+    std::vector<Part> parts;
+  };
+  AssemblyPlan plan_assembly(Statement* keys);
+  // The facts of one part of `plan`, ascending; their rowids in `rowids`.
+  std::vector<MessageFacts> load_part(const AssemblyPlan& plan, uint32_t part, std::vector<int64_t>& rowids);
   // Facts of these messages (rowids, ascending), or of all when null; their
   // rowids in `rowids`.
   std::vector<MessageFacts> load_facts_of(const std::vector<int64_t>* ids, std::vector<int64_t>& rowids);
+  // Facts of the messages with rowids in [lowest, highest] that `keep`
+  // accepts, ascending (room made for `expected`); their rowids in `rowids`.
+  std::vector<MessageFacts> facts_in_range(int64_t lowest, int64_t highest, size_t expected,
+                                           const std::function<bool(int64_t)>& keep, std::vector<int64_t>& rowids);
   // The messages whose series may change with `seeds`, ascending; nullopt
   // when there are more than `limit` (assemble everything then).
   std::optional<std::vector<int64_t>> affected_messages(const std::vector<int64_t>& seeds, size_t limit);
@@ -254,6 +293,7 @@ class Store {
   std::string locator_;            // the same: a blob locator's 20 bytes
   bool stale_marked_ = false;         // in the open transaction
   std::optional<int64_t> assembling_;  // the stale mark refresh_series() read
+  size_t part_limit_ = 10000;          // messages in one part of a full assembly
 };
 
 }  // namespace seam::core

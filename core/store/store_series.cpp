@@ -1,5 +1,6 @@
 // The series half of the store: facts in, assembled series out.
 #include <algorithm>
+#include <functional>
 #include <future>
 #include <set>
 #include <unordered_map>
@@ -55,7 +56,7 @@ constexpr size_t kIncrementalLimit = 5000;
 // series_keys holds a 64-bit FNV-1a hash of each link key rather than its
 // text (a fifth of the store's size otherwise). Two keys that collide only
 // widen the set of messages assembled again, which stays correct.
-int64_t key_hash(const std::string& key) {
+int64_t key_hash(std::string_view key) {
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : key) {
     h ^= c;
@@ -63,6 +64,26 @@ int64_t key_hash(const std::string& key) {
   }
   return static_cast<int64_t>(h);
 }
+
+// Components of a full assembly: union-find over message positions.
+class Components {
+ public:
+  explicit Components(size_t n) : parent_(n) {
+    for (size_t i = 0; i < n; ++i) parent_[i] = static_cast<uint32_t>(i);
+  }
+  uint32_t find(uint32_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  void join(uint32_t a, uint32_t b) {
+    a = find(a);
+    b = find(b);
+    if (a != b) parent_[std::max(a, b)] = std::min(a, b);  // the root is the earliest message
+  }
+
+ private:
+  std::vector<uint32_t> parent_;
+};
 
 }  // namespace
 
@@ -72,41 +93,15 @@ std::vector<MessageFacts> Store::load_facts() {
 }
 
 std::vector<MessageFacts> Store::load_facts_of(const std::vector<int64_t>* ids, std::vector<int64_t>& rowids) {
-  std::vector<MessageFacts> out;
   rowids.clear();
   if (!ids) {
-    // Every message: the largest allocation of a full assembly. Sized once
-    // (growing by doubling held up to twice its size at the copy), and
-    // rows found by binary search in `rowids` (ascending, as read) rather
-    // than a hash map beside it.
+    // Every message: sized once (growing by doubling held up to twice its
+    // size at the copy).
     Statement n(db_.get(), "SELECT count(*) FROM facts");
     const size_t count = n.step() ? static_cast<size_t>(n.int64(0)) : 0;
-    out.reserve(count);
-    rowids.reserve(count);
-    Statement st(db_.get(), std::string(kFactsColumns) + "ORDER BY m.id");
-    while (st.step()) {
-      rowids.push_back(st.int64(0));
-      out.push_back(read_facts(st));
-    }
-    auto at = [&](int64_t id) -> MessageFacts* {
-      auto it = std::lower_bound(rowids.begin(), rowids.end(), id);
-      return it != rowids.end() && *it == id ? &out[static_cast<size_t>(it - rowids.begin())] : nullptr;
-    };
-    Statement refs(db_.get(), "SELECT message_id, ref FROM refs ORDER BY message_id, position");
-    while (refs.step())
-      if (MessageFacts* m = at(refs.int64(0))) m->references.push_back(refs.text(1));
-    Statement tr(db_.get(),
-                 "SELECT message_id, followup, name, value, email FROM body_trailers "
-                 "ORDER BY message_id, followup, position");
-    while (tr.step()) {
-      MessageFacts* found = at(tr.int64(0));
-      if (!found) continue;
-      auto& m = *found;
-      Trailer t{tr.text(2), tr.text(3), tr.text(4), m.msgid, false};
-      (tr.int64(1) ? m.followup_trailers : m.own_trailers).push_back(std::move(t));
-    }
-    return out;
+    return facts_in_range(INT64_MIN, INT64_MAX, count, [](int64_t) { return true; }, rowids);
   }
+  std::vector<MessageFacts> out;
   Statement st(db_.get(), std::string(kFactsColumns) + "WHERE m.id=?1");
   Statement refs(db_.get(), "SELECT ref FROM refs WHERE message_id=?1 ORDER BY position");
   Statement tr(db_.get(),
@@ -133,6 +128,181 @@ std::vector<MessageFacts> Store::load_facts_of(const std::vector<int64_t>* ids, 
     out.push_back(std::move(m));
   }
   return out;
+}
+
+std::vector<MessageFacts> Store::facts_in_range(int64_t lowest, int64_t highest, size_t expected,
+                                                const std::function<bool(int64_t)>& keep,
+                                                std::vector<int64_t>& rowids) {
+  std::vector<MessageFacts> out;
+  rowids.clear();
+  out.reserve(expected);
+  rowids.reserve(expected);
+  Statement st(db_.get(), std::string(kFactsColumns) + "WHERE m.id BETWEEN ?1 AND ?2 ORDER BY m.id");
+  st.bind(1, lowest).bind(2, highest);
+  while (st.step()) {
+    const int64_t id = st.int64(0);
+    if (!keep(id)) continue;
+    rowids.push_back(id);
+    out.push_back(read_facts(st));
+  }
+  // Rows found by binary search in `rowids` (ascending, as read) rather
+  // than through a hash map beside them.
+  auto at = [&](int64_t id) -> MessageFacts* {
+    auto it = std::lower_bound(rowids.begin(), rowids.end(), id);
+    return it != rowids.end() && *it == id ? &out[static_cast<size_t>(it - rowids.begin())] : nullptr;
+  };
+  Statement refs(db_.get(),
+                 "SELECT message_id, ref FROM refs WHERE message_id BETWEEN ?1 AND ?2 ORDER BY message_id, position");
+  refs.bind(1, lowest).bind(2, highest);
+  while (refs.step())
+    if (MessageFacts* m = at(refs.int64(0))) m->references.push_back(refs.text(1));
+  Statement tr(db_.get(),
+               "SELECT message_id, followup, name, value, email FROM body_trailers "
+               "WHERE message_id BETWEEN ?1 AND ?2 ORDER BY message_id, followup, position");
+  tr.bind(1, lowest).bind(2, highest);
+  while (tr.step()) {
+    MessageFacts* found = at(tr.int64(0));
+    if (!found) continue;
+    auto& m = *found;
+    Trailer t{tr.text(2), tr.text(3), tr.text(4), m.msgid, false};
+    (tr.int64(1) ? m.followup_trailers : m.own_trailers).push_back(std::move(t));
+  }
+  return out;
+}
+
+Store::AssemblyPlan Store::plan_assembly(Statement* keys) {
+  AssemblyPlan plan;
+  // What joins two messages, as (hash, position) pairs joined when their
+  // hashes are equal: a message's own Message-ID and every id it names
+  // (In-Reply-To, References), whether that message is stored or not, and
+  // every key of link_keys() that is not dated. A superset of the links
+  // affected_messages() follows (a hash collision only joins more).
+  std::vector<std::pair<int64_t, uint32_t>> ids, exact;
+  struct Dated {
+    int64_t hash, date;
+    uint32_t at;
+  };
+  std::vector<Dated> dated;
+  {
+    Statement n(db_.get(), "SELECT count(*) FROM facts");
+    const size_t count = n.step() ? static_cast<size_t>(n.int64(0)) : 0;
+    plan.rowids.reserve(count);
+    ids.reserve(count * 2);
+    Statement st(db_.get(), std::string(kFactsColumns) + "ORDER BY m.id");
+    while (st.step()) {
+      const auto at = static_cast<uint32_t>(plan.rowids.size());
+      const int64_t rowid = st.int64(0);
+      plan.rowids.push_back(rowid);
+      const MessageFacts m = read_facts(st);
+      if (!m.msgid.empty()) ids.emplace_back(key_hash(m.msgid), at);
+      if (!m.in_reply_to.empty()) ids.emplace_back(key_hash(m.in_reply_to), at);
+      for (const auto& k : link_keys(m)) {
+        const int64_t h = key_hash(k.key);
+        if (keys) keys->bind(1, h).bind(2, m.date).bind(3, rowid).run();
+        if (k.dated) dated.push_back({h, m.date, at});
+        else exact.emplace_back(h, at);
+      }
+    }
+  }
+  const size_t n = plan.rowids.size();
+  {
+    Statement refs(db_.get(), "SELECT message_id, ref FROM refs ORDER BY message_id, position");
+    size_t at = 0;
+    while (refs.step()) {
+      const int64_t id = refs.int64(0);
+      while (at < n && plan.rowids[at] < id) ++at;
+      if (at == n) break;
+      if (plan.rowids[at] != id) continue;
+      const std::string ref = refs.text(1);
+      if (!ref.empty()) ids.emplace_back(key_hash(ref), static_cast<uint32_t>(at));
+    }
+  }
+  Components c(n);
+  for (auto* pairs : {&ids, &exact}) {
+    std::sort(pairs->begin(), pairs->end());
+    for (size_t i = 1; i < pairs->size(); ++i)
+      if ((*pairs)[i].first == (*pairs)[i - 1].first) c.join((*pairs)[i].second, (*pairs)[i - 1].second);
+    std::vector<std::pair<int64_t, uint32_t>>().swap(*pairs);
+  }
+  // A dated key joins messages within series_stitch_window() of each other,
+  // and so on along the chain (as affected_messages() follows it): next
+  // neighbours in time, when that close, are enough.
+  const int64_t window = series_stitch_window();
+  std::sort(dated.begin(), dated.end(),
+            [](const Dated& a, const Dated& b) { return a.hash != b.hash ? a.hash < b.hash : a.date < b.date; });
+  for (size_t i = 1; i < dated.size(); ++i)
+    if (dated[i].hash == dated[i - 1].hash && dated[i].date - dated[i - 1].date <= window)
+      c.join(dated[i].at, dated[i - 1].at);
+  std::vector<Dated>().swap(dated);
+
+  // Parts: whole components, in the order of their first message, filled
+  // up to part_limit_ messages. A component's root is its first message.
+  std::vector<uint32_t> size(n, 0);
+  for (uint32_t i = 0; i < n; ++i) ++size[c.find(i)];
+  plan.part.assign(n, 0);
+  size_t filled = 0;  // messages of the components given to the last part
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t root = c.find(i);
+    if (root == i) {
+      if (plan.parts.empty() || (filled > 0 && filled + size[i] > part_limit_)) {
+        plan.parts.push_back({0, plan.rowids[i], plan.rowids[i]});
+        filled = 0;
+      }
+      filled += size[i];
+      plan.part[i] = static_cast<uint32_t>(plan.parts.size() - 1);
+    } else {
+      plan.part[i] = plan.part[root];
+    }
+    auto& p = plan.parts[plan.part[i]];
+    ++p.messages;
+    p.highest = std::max(p.highest, plan.rowids[i]);
+  }
+  return plan;
+}
+
+std::vector<MessageFacts> Store::load_part(const AssemblyPlan& plan, uint32_t part, std::vector<int64_t>& rowids) {
+  const auto& p = plan.parts[part];
+  const auto first = std::lower_bound(plan.rowids.begin(), plan.rowids.end(), p.lowest) - plan.rowids.begin();
+  const auto last = std::upper_bound(plan.rowids.begin(), plan.rowids.end(), p.highest) - plan.rowids.begin();
+  const auto in_range = static_cast<size_t>(last - first);
+  if (in_range > 4 * p.messages) {
+    // A part spread thin over the store (a thread alive for years): its
+    // messages one by one rather than every row between them.
+    std::vector<int64_t> ids;
+    ids.reserve(p.messages);
+    for (auto i = first; i < last; ++i)
+      if (plan.part[static_cast<size_t>(i)] == part) ids.push_back(plan.rowids[static_cast<size_t>(i)]);
+    return load_facts_of(&ids, rowids);
+  }
+  auto keep = [&plan, part](int64_t id) {
+    const auto it = std::lower_bound(plan.rowids.begin(), plan.rowids.end(), id);
+    return it != plan.rowids.end() && *it == id && plan.part[static_cast<size_t>(it - plan.rowids.begin())] == part;
+  };
+  return facts_in_range(p.lowest, p.highest, p.messages, keep, rowids);
+}
+
+std::vector<MessageFacts> Store::load_facts_around(const std::string& series_id) {
+  exec(db_.get(), "BEGIN");
+  try {
+    Statement members(db_.get(),
+                      "SELECT m.id FROM series_versions v JOIN series_patches p ON p.version_id=v.id "
+                      "JOIN messages m ON m.msgid=p.msgid WHERE v.series_id=?1 "
+                      "UNION SELECT m.id FROM series_versions v JOIN messages m ON m.msgid=v.cover "
+                      "WHERE v.series_id=?1");
+    members.bind(1, series_id);
+    std::vector<int64_t> seeds, rowids;
+    while (members.step()) seeds.push_back(members.int64(0));
+    std::vector<MessageFacts> out;
+    if (!seeds.empty()) {
+      const auto ids = affected_messages(seeds, SIZE_MAX);
+      if (ids) out = load_facts_of(&*ids, rowids);
+    }
+    exec(db_.get(), "COMMIT");
+    return out;
+  } catch (...) {
+    exec(db_.get(), "ROLLBACK");
+    throw;
+  }
 }
 
 std::optional<std::vector<int64_t>> Store::affected_messages(const std::vector<int64_t>& seeds, size_t limit) {
@@ -265,7 +435,7 @@ Store::Assembly Store::refresh_series_report() {
   // shows the series of the last complete assembly.
   for (int attempt = 0; attempt < 4; ++attempt) {
     Assembly a = assemble_stale(false);
-    if (a.assembled || a.messages < 0) return {a.assembled, a.full, std::max<int64_t>(a.messages, 0), a.series};
+    if (a.assembled || a.messages < 0) return {a.assembled, a.full, std::max<int64_t>(a.messages, 0), a.series, a.parts};
   }
   return {};
 }
@@ -289,14 +459,15 @@ Store::Assembly Store::assemble_stale(bool full) {
       std::optional<std::vector<int64_t>> affected;
       if (!full && dirty.size() <= kIncrementalLimit) affected = affected_messages(dirty, kIncrementalLimit);
       full = full || !affected;
-      facts = load_facts_of(full ? nullptr : &*affected, rowids);
+      if (!full) facts = load_facts_of(&*affected, rowids);
     }
     exec(db_.get(), "COMMIT");
   } catch (...) {
     exec(db_.get(), "ROLLBACK");
     throw;
   }
-  if (mark == 0 && !full) return {false, false, -1, 0};
+  if (full) return assemble_all();
+  if (mark == 0) return {false, false, -1, 0};
   // Assembly is computation alone: it runs on a second core while this
   // thread clears the old series and writes the link keys.
   const auto facts_count = static_cast<int64_t>(facts.size());
@@ -311,24 +482,17 @@ Store::Assembly Store::assemble_stale(bool full) {
     throw;
   }
   try {
-    if (full) {
-      exec(db_.get(),
-           "DELETE FROM series_trailers; DELETE FROM series_patches; DELETE FROM series_versions; "
-           "DELETE FROM series; DELETE FROM series_keys;");
-      write_link_keys(facts, rowids);
-    } else {
-      delete_series_of(facts);
-      std::vector<MessageFacts> fresh;
-      std::vector<int64_t> fresh_ids;
-      for (size_t i = 0, j = 0; i < rowids.size(); ++i) {
-        while (j < dirty.size() && dirty[j] < rowids[i]) ++j;
-        if (j < dirty.size() && dirty[j] == rowids[i]) {
-          fresh.push_back(facts[i]);
-          fresh_ids.push_back(rowids[i]);
-        }
+    delete_series_of(facts);
+    std::vector<MessageFacts> fresh;
+    std::vector<int64_t> fresh_ids;
+    for (size_t i = 0, j = 0; i < rowids.size(); ++i) {
+      while (j < dirty.size() && dirty[j] < rowids[i]) ++j;
+      if (j < dirty.size() && dirty[j] == rowids[i]) {
+        fresh.push_back(facts[i]);
+        fresh_ids.push_back(rowids[i]);
       }
-      write_link_keys(fresh, fresh_ids);
     }
+    write_link_keys(fresh, fresh_ids);
     series = assembled.get();
     // The facts are done with: their memory goes before the series are written.
     std::vector<MessageFacts>().swap(facts);
@@ -342,7 +506,7 @@ Store::Assembly Store::assemble_stale(bool full) {
     if (assembled.valid()) assembled.wait();
     assembling_.reset();
     rollback();
-    return {false, full, facts_count, 0};
+    return {false, false, facts_count, 0};
   } catch (...) {
     if (assembled.valid()) assembled.wait();
     assembling_.reset();
@@ -350,7 +514,62 @@ Store::Assembly Store::assemble_stale(bool full) {
     throw;
   }
   assembling_.reset();
-  return {true, full, facts_count, static_cast<int64_t>(series.size())};
+  return {true, false, facts_count, static_cast<int64_t>(series.size())};
+}
+
+Store::Assembly Store::assemble_all() {
+  // One write transaction from the first read: no other writer can commit
+  // between the facts read and the series written, and readers see the old
+  // series until the commit. Part after part, the next part's assembly runs
+  // on a second core while this thread writes the series of the last.
+  begin();
+  std::vector<MessageFacts> facts, next;
+  std::future<std::vector<Series>> assembled;
+  try {
+    {
+      Statement st(db_.get(), "SELECT stale FROM series_state WHERE id = 1");
+      assembling_ = st.step() ? st.int64(0) : 0;
+    }
+    exec(db_.get(),
+         "DELETE FROM series_trailers; DELETE FROM series_patches; DELETE FROM series_versions; "
+         "DELETE FROM series; DELETE FROM series_keys;");
+    AssemblyPlan plan;
+    {
+      Statement keys(db_.get(), "INSERT OR IGNORE INTO series_keys(key, date, message_id) VALUES(?1,?2,?3)");
+      plan = plan_assembly(&keys);
+    }
+    std::vector<int64_t> ids;
+    const auto parts = static_cast<uint32_t>(plan.parts.size());
+    if (parts > 0) {
+      facts = load_part(plan, 0, ids);
+      assembled = std::async(std::launch::async, [&facts] { return assemble(facts); });
+    }
+    int64_t written = 0;
+    for (uint32_t p = 0; p < parts; ++p) {
+      if (p + 1 < parts) next = load_part(plan, p + 1, ids);
+      std::vector<Series> series = assembled.get();
+      facts.swap(next);
+      std::vector<MessageFacts>().swap(next);
+      if (p + 1 < parts) assembled = std::async(std::launch::async, [&facts] { return assemble(facts); });
+      write_series(series);
+      written += static_cast<int64_t>(series.size());
+    }
+    series_written();
+    exec(db_.get(), "DELETE FROM series_dirty");
+    commit();
+    assembling_.reset();
+    return {true, true, static_cast<int64_t>(plan.rowids.size()), written, parts};
+  } catch (const AssemblyOutdated&) {
+    if (assembled.valid()) assembled.wait();
+    assembling_.reset();
+    rollback();
+    return {false, true, 0, 0};
+  } catch (...) {
+    if (assembled.valid()) assembled.wait();
+    assembling_.reset();
+    rollback();
+    throw;
+  }
 }
 
 void Store::series_written() {

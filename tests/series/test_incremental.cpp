@@ -118,6 +118,22 @@ std::vector<unsigned> seeds(std::vector<unsigned> fixed) {
   return fixed;
 }
 
+// Stores the series fixtures and, with `corpus` and when present, the
+// corpus threads, in one ingest; returns how many mbox files that was.
+size_t ingest_all(core::Store& st, bool corpus) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(test::data("series")))
+    if (e.path().extension() == ".mbox") files.push_back(e.path());
+  if (const auto dir = corpus ? test::shared("corpus/threads") : fs::path(); !dir.empty())
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().extension() == ".mbox") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::string all;
+  for (const auto& e : entries_of(files)) all += e;
+  REQUIRE(mail::ingest_buffer(st, "all", "lore", all, {}).fatal.empty());
+  return files.size();
+}
+
 }  // namespace
 
 TEST_SUITE("series/incremental") {
@@ -219,6 +235,62 @@ TEST_SUITE("series/incremental") {
       CHECK(o.series > 5);
       CHECK(o.incremental == o.updates);
     }
+  }
+
+  TEST_CASE("a full assembly in parts gives what assembling everything at once gives") {
+    // The fixtures and, when present, the corpus threads in one store; its
+    // full assembly made in parts of at most 1, 7 and 60 messages (whole
+    // components each), against core::assemble() over every message.
+    test::TempDir tmp;
+    core::Store st((tmp / "s.db").string());
+    const size_t files = ingest_all(st, true);
+    std::map<std::string, std::string> want;
+    for (const auto& s : core::assemble(st.load_facts())) want[s.id] = dump(s);
+    REQUIRE(want.size() > 20);
+    int64_t messages = 0, parts = INT64_MAX;
+    for (size_t limit : {size_t{1}, size_t{7}, size_t{60}, size_t{1000000}}) {
+      CAPTURE(limit);
+      st.set_assembly_part_limit(limit);
+      const auto a = st.rebuild_series();
+      REQUIRE(a.assembled);
+      CHECK(a.full);
+      if (limit == 1) messages = a.messages;
+      // Parts hold whole components (one each with room for one message;
+      // the fixtures have some 30), fewer as they may hold more.
+      if (limit == 1) CHECK(a.parts >= 20);
+      CHECK(a.parts < parts);
+      if (limit == 1000000) CHECK(a.parts == 1);
+      parts = a.parts;
+      std::map<std::string, std::string> got;
+      for (const auto& s : st.load_series({})) got[s.id] = dump(s);
+      CHECK(got.size() == want.size());
+      for (const auto& [id, text] : want) CHECK_MESSAGE(got[id] == text, id);
+    }
+    MESSAGE(files << " mbox files, " << messages << " messages, " << want.size() << " series");
+  }
+
+  TEST_CASE("a series assembled from the facts around it is the series the whole store gives") {
+    test::TempDir tmp;
+    core::Store st((tmp / "s.db").string());
+    ingest_all(st, false);
+    REQUIRE(st.refresh_series());
+    core::AssembleOptions nocover;
+    nocover.cover_trailers = false;
+    std::map<std::string, std::string> whole;
+    for (const auto& s : core::assemble(st.load_facts(), nocover)) whole[s.id] = dump(s);
+    const auto stored = st.load_series({});
+    REQUIRE(stored.size() > 20);
+    size_t smaller = 0;
+    for (const auto& s : stored) {
+      const auto around = st.load_facts_around(s.id);
+      smaller += around.size() < st.load_facts().size();
+      std::string got;
+      for (const auto& one : core::assemble(around, nocover))
+        if (one.id == s.id) got = dump(one);
+      CHECK_MESSAGE(got == whole[s.id], s.id);
+    }
+    CHECK(smaller == stored.size());  // never the whole store for one series
+    CHECK(st.load_facts_around("0000000000").empty());
   }
 
   TEST_CASE("a store of an older schema is assembled once in full, then incrementally") {
