@@ -84,8 +84,9 @@ std::unique_ptr<People> load_people(core::Store& store, const PeopleOptions& opt
   if (core::people::events_stale(store)) {
     auto rules = core::load_rules(core::rule_dirs(SEAM_RULES_DIR, ""));
     Progress bar;
-    auto body = [&store](const std::string& msgid, std::string& error) -> std::optional<std::string> {
-      auto r = mail::read_raw(store, msgid);
+    mail::RawReader reader(store);
+    auto body = [&reader](const std::string& msgid, std::string& error) -> std::optional<std::string> {
+      auto r = reader.read(msgid);
       if (!r.raw) {
         error = r.error;
         return std::nullopt;

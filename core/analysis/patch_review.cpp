@@ -195,7 +195,7 @@ PatchReview review_patch(const std::vector<FileDiff>& files, const RuleSet& rule
       // C written for Rust (helpers, bindings): every change is a boundary change.
       const bool header = classify_path(f.path()) == "c-header";
       r.findings.push_back(glue_finding(f, header));
-      if (header) {
+      if (header && repo) {  // without a repository there are no Rust uses to find
         auto found = c_used_by_rust(f, *repo);
         r.findings.insert(r.findings.end(), found.begin(), found.end());
       }

@@ -196,6 +196,21 @@ class Updater {
   const RuleSet& rules_;
   const BodyReader& body_;
   RuleSet no_rules_;
+  // Prepared once: run for every message of the store the first time.
+  Statement insert_event_{db_,
+                          "INSERT INTO review_events(message_id, kind, target, name, email, sender, date, trailer, "
+                          "files, hunks, quoted, comments) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"};
+  Statement insert_tie_{db_, "INSERT OR IGNORE INTO people_ties(a, b) VALUES(?1, ?2)"};
+  Statement parent_{db_,
+                    "SELECT m.id, m.msgid, m.from_name, m.from_email, m.in_reply_to, f.reply, f.has_diff "
+                    "FROM messages m JOIN facts f ON f.message_id = m.id WHERE m.msgid = ?1"};
+  Statement insert_file_{db_,
+                         "INSERT OR REPLACE INTO people_files(message_id, position, path, cls, hunks, lines, "
+                         "unsafe, boundary) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"};
+  Statement given_{db_,
+                   "SELECT name, value, email FROM body_trailers WHERE message_id = ?1 AND followup = 1 "
+                   "ORDER BY position"};
+  Statement insert_pending_{db_, "INSERT OR REPLACE INTO people_pending(message_id, parent) VALUES(?1, ?2)"};
   // Recently read patches, for the replies that follow them.
   std::list<std::pair<std::string, std::shared_ptr<PatchIndex>>> lru_;
   std::unordered_map<std::string, decltype(lru_)::iterator> cached_;
@@ -228,9 +243,7 @@ class Updater {
   void add_event(int64_t message_id, const char* kind, const std::string& target, const std::string& name,
                  const std::string& email, const std::string& sender, int64_t date, const std::string& trailer,
                  const QuoteMatch* q) {
-    Statement st(db_,
-                 "INSERT INTO review_events(message_id, kind, target, name, email, sender, date, trailer, files, "
-                 "hunks, quoted, comments) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+    Statement& st = insert_event_;
     std::string files, hunks;
     if (q) {
       for (int f : q->files) files += (files.empty() ? "" : " ") + std::to_string(f);
@@ -245,8 +258,7 @@ class Updater {
 
   void tie(const std::string& a, const std::string& b) {
     if (a.empty() || b.empty() || a == b) return;
-    Statement st(db_, "INSERT OR IGNORE INTO people_ties(a, b) VALUES(?1, ?2)");
-    st.bind(1, std::min(a, b)).bind(2, std::max(a, b)).run();
+    insert_tie_.bind(1, std::min(a, b)).bind(2, std::max(a, b)).run();
   }
 
   struct Parent {
@@ -255,13 +267,16 @@ class Updater {
     bool reply = false, has_diff = false;
   };
   std::optional<Parent> parent(const std::string& msgid) {
-    Statement st(db_,
-                 "SELECT m.id, m.msgid, m.from_name, m.from_email, m.in_reply_to, f.reply, f.has_diff "
-                 "FROM messages m JOIN facts f ON f.message_id = m.id WHERE m.msgid = ?1");
+    Statement& st = parent_;
     st.bind(1, msgid);
-    if (!st.step()) return std::nullopt;
-    return Parent{st.int64(0), st.text(1), st.text(2), lower(st.text(3)), st.text(4), st.int64(5) != 0,
-                  st.int64(6) != 0};
+    if (!st.step()) {
+      st.reset();
+      return std::nullopt;
+    }
+    Parent p{st.int64(0), st.text(1), st.text(2), lower(st.text(3)), st.text(4), st.int64(5) != 0,
+             st.int64(6) != 0};
+    st.reset();
+    return p;
   }
 
   void patch(const Row& r) {
@@ -271,9 +286,7 @@ class Updater {
     remember(r.msgid, index_patch(diff));
     const bool rust = touches_rust(diff);
     auto review = review_patch(diff, rust ? rules_ : no_rules_);
-    Statement st(db_,
-                 "INSERT OR REPLACE INTO people_files(message_id, position, path, cls, hunks, lines, unsafe, "
-                 "boundary) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+    Statement& st = insert_file_;
     int64_t pos = 0;
     for (const auto& f : review.files) {
       int64_t uns = 0, bnd = f.cls == "rust-c-glue" ? 1 : 0;
@@ -292,9 +305,7 @@ class Updater {
   }
 
   void trailers(const Row& r) {
-    Statement st(db_,
-                 "SELECT name, value, email FROM body_trailers WHERE message_id = ?1 AND followup = 1 "
-                 "ORDER BY position");
+    Statement& st = given_;
     st.bind(1, r.id);
     std::vector<Trailer> given;
     while (st.step()) {
@@ -304,6 +315,7 @@ class Updater {
       if (!trailer_acceptable(t, r.from_name, r.from_email, false)) continue;
       given.push_back(std::move(t));
     }
+    st.reset();
     if (given.empty()) return;
     // The patch or cover letter reviewed: up through replies to replies.
     std::string target = r.in_reply_to;
@@ -345,8 +357,7 @@ class Updater {
     auto p = parent(r.in_reply_to);
     if (!p) {
       if (!r.has_diff) {
-        Statement st(db_, "INSERT OR REPLACE INTO people_pending(message_id, parent) VALUES(?1, ?2)");
-        st.bind(1, r.id).bind(2, r.in_reply_to).run();
+        insert_pending_.bind(1, r.id).bind(2, r.in_reply_to).run();
       }
       return;
     }

@@ -1,6 +1,7 @@
 #include "mail/sources/locate.hpp"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "git/hash.hpp"
@@ -48,7 +49,22 @@ bool is_expected(std::string_view entry, std::string_view raw, const std::string
 
 }  // namespace
 
-RawRead read_raw(core::Store& store, const std::string& msgid) {
+struct RawReader::Epochs {
+  git::ObjectReader& at(const std::string& path) {
+    auto& r = open[path];
+    if (!r) r = std::make_unique<git::ObjectReader>(path);
+    return *r;
+  }
+  std::map<std::string, std::unique_ptr<git::ObjectReader>> open;
+};
+
+RawReader::RawReader(core::Store& store) : store_(store), epochs_(std::make_unique<Epochs>()) {}
+RawReader::~RawReader() = default;
+
+RawRead read_raw(core::Store& store, const std::string& msgid) { return RawReader(store).read(msgid); }
+
+RawRead RawReader::read(const std::string& msgid) {
+  core::Store& store = store_;
   RawRead r;
   auto m = store.find_message(msgid);
   if (!m) {
@@ -135,8 +151,7 @@ RawRead read_raw(core::Store& store, const std::string& msgid) {
       }
     } else if (m->source_kind == "public-inbox") {
       // A commit id names its bytes: they cannot be other ones.
-      git::ObjectReader reader(m->source);
-      auto f = reader.read_file(where, "m");
+      auto f = epochs_->at(m->source).read_file(where, "m");
       if (f.data) r.raw = std::move(f.data);
       else r.error = place + ": " + f.error;
     } else {

@@ -1,6 +1,7 @@
 // Reading a stored message again from its source, by its locator.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -21,5 +22,26 @@ struct RawRead {
 // its locator updated (a short write transaction); when it is gone, `error`
 // names the message and the source.
 RawRead read_raw(core::Store& store, const std::string& msgid);
+
+// read_raw() for many messages: keeps each public-inbox epoch it opened
+// (its pack indexes mapped) for the next message, where read_raw() opens the
+// repository again for every one (most of the time of reading a whole
+// archive back, as `seam reviewers` does once). Git objects never change
+// under a reader; mbox files and Maildirs are opened afresh each time, as
+// a mail client may rewrite them meanwhile. Holds `store` by reference: it
+// must outlive the reader. Not for use by two threads at once.
+class RawReader {
+ public:
+  explicit RawReader(core::Store& store);
+  ~RawReader();
+  RawReader(const RawReader&) = delete;
+  RawReader& operator=(const RawReader&) = delete;
+  RawRead read(const std::string& msgid);
+
+ private:
+  struct Epochs;  // the epochs opened, by path
+  core::Store& store_;
+  std::unique_ptr<Epochs> epochs_;
+};
 
 }  // namespace seam::mail

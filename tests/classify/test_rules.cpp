@@ -243,6 +243,12 @@ TEST_SUITE("classify") {
     CHECK(count(surface, "kernel-pub-item") == 6);
     auto glue = run(diff_of("rust/helpers/x.c", {}, {"int rust_helper_x(void) { return x(); }"}));
     CHECK(count(glue, "rust-c-glue") == 1);
+    // A header for bindgen, reviewed without a repository (as `seam
+    // reviewers` reviews every stored patch): the glue finding, and no
+    // search for the Rust uses a repository would show.
+    auto header = run(diff_of("rust/bindings/bindings_helper.h", {}, {"#include <linux/pci.h>"}));
+    CHECK(count(header, "rust-c-glue") == 1);
+    CHECK(header.size() == 1);
     CHECK(run(diff_of("drivers/x.c", {}, {"int x(void) { return 0; }"})).empty());
   }
 
