@@ -247,8 +247,9 @@ class Store {
   // of whole components (messages joined by a thread link or a shared
   // link key, as affected_messages() follows them), each part at most
   // part_limit_ messages unless one component is larger. Each message's
-  // link keys are inserted with `keys` (series_keys) when not null. About
-  // 50 bytes per message, whatever the store holds besides.
+  // link keys are inserted with `keys` (series_keys, in index order) when
+  // not null. Its making holds a few hundred bytes per message (hashes and
+  // positions, never the facts); the plan itself, 12.
   struct AssemblyPlan {
     std::vector<int64_t> rowids;    // every message with facts, ascending
     std::vector<uint32_t> part;     // the part of rowids[i]

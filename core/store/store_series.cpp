@@ -3,6 +3,7 @@
 #include <functional>
 #include <future>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/store/store.hpp"
@@ -183,6 +184,13 @@ Store::AssemblyPlan Store::plan_assembly(Statement* keys) {
     uint32_t at;
   };
   std::vector<Dated> dated;
+  // The keys to write, in the index's order: appending to the b-tree takes
+  // about half the time of inserting at random places.
+  struct KeyRow {
+    int64_t hash, date, rowid;
+    bool operator<(const KeyRow& o) const { return std::tie(hash, date, rowid) < std::tie(o.hash, o.date, o.rowid); }
+  };
+  std::vector<KeyRow> rows;
   {
     Statement n(db_.get(), "SELECT count(*) FROM facts");
     const size_t count = n.step() ? static_cast<size_t>(n.int64(0)) : 0;
@@ -198,12 +206,15 @@ Store::AssemblyPlan Store::plan_assembly(Statement* keys) {
       if (!m.in_reply_to.empty()) ids.emplace_back(key_hash(m.in_reply_to), at);
       for (const auto& k : link_keys(m)) {
         const int64_t h = key_hash(k.key);
-        if (keys) keys->bind(1, h).bind(2, m.date).bind(3, rowid).run();
+        if (keys) rows.push_back({h, m.date, rowid});
         if (k.dated) dated.push_back({h, m.date, at});
         else exact.emplace_back(h, at);
       }
     }
   }
+  std::sort(rows.begin(), rows.end());
+  for (const auto& k : rows) keys->bind(1, k.hash).bind(2, k.date).bind(3, k.rowid).run();
+  std::vector<KeyRow>().swap(rows);
   const size_t n = plan.rowids.size();
   {
     Statement refs(db_.get(), "SELECT message_id, ref FROM refs ORDER BY message_id, position");
