@@ -773,9 +773,24 @@ AddResult Store::add_message(int64_t source_id, const Message& m, std::string_vi
   return AddResult::added;
 }
 
+namespace {
+// Resets a kept statement however the look-up using it returns.
+struct ResetOnExit {
+  Statement& st;
+  ~ResetOnExit() { st.reset(); }
+};
+}  // namespace
+
+Statement& Store::prepared(const std::string& sql) {
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) it = prepared_.emplace(sql, Statement(db_.get(), sql)).first;
+  return it->second;
+}
+
 std::string Store::message_digest(std::string_view msgid) {
-  Statement st(db_.get(),
-               "SELECT d.digest FROM message_digests d JOIN messages m ON m.id=d.message_id WHERE m.msgid=?1");
+  Statement& st =
+      prepared("SELECT d.digest FROM message_digests d JOIN messages m ON m.id=d.message_id WHERE m.msgid=?1");
+  ResetOnExit done{st};
   st.bind(1, msgid);
   return st.step() ? st.text(0) : std::string();
 }
@@ -921,16 +936,17 @@ std::vector<Store::Listed> Store::list_messages(int64_t limit) {
 }
 
 std::optional<Store::Listed> Store::find_message(std::string_view msgid) {
-  Statement st(db_.get(), std::string("SELECT ") + kMessageColumns +
-                              " FROM messages m JOIN sources s ON s.id=m.source_id WHERE m.msgid=?1");
+  Statement& st = prepared(std::string("SELECT ") + kMessageColumns +
+                           " FROM messages m JOIN sources s ON s.id=m.source_id WHERE m.msgid=?1");
+  ResetOnExit done{st};
   st.bind(1, msgid);
   if (!st.step()) return std::nullopt;
   return Listed{read_row(st), st.text(15), st.text(17), st.text(18)};
 }
 
 std::optional<std::string> Store::kept_raw(std::string_view msgid) {
-  Statement st(db_.get(),
-               "SELECT k.data FROM kept_raw k JOIN messages m ON m.id=k.message_id WHERE m.msgid=?1");
+  Statement& st = prepared("SELECT k.data FROM kept_raw k JOIN messages m ON m.id=k.message_id WHERE m.msgid=?1");
+  ResetOnExit done{st};
   st.bind(1, msgid);
   if (!st.step()) return std::nullopt;
   return st.text(0);

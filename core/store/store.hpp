@@ -295,6 +295,12 @@ class Store {
   bool stale_marked_ = false;         // in the open transaction
   std::optional<int64_t> assembling_;  // the stale mark refresh_series() read
   size_t part_limit_ = 10000;          // messages in one part of a full assembly
+  // The look-ups run once per message read back (find_message(),
+  // message_digest(), kept_raw()), prepared on first use and kept; each use
+  // resets its statement before it returns. Declared after db_, so
+  // finalized before the connection closes.
+  Statement& prepared(const std::string& sql);
+  std::unordered_map<std::string, Statement> prepared_;
 };
 
 }  // namespace seam::core
