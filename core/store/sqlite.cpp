@@ -56,7 +56,11 @@ bool Statement::step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  throw SqliteError(std::string("step: ") + sqlite3_errmsg(db_));
+  // Reset, so that a statement kept for reuse (prepared once) binds again
+  // after a failure that its caller caught.
+  SqliteError e(std::string("step: ") + sqlite3_errmsg(db_));
+  sqlite3_reset(stmt_.get());
+  throw e;
 }
 
 void Statement::run() {

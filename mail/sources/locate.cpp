@@ -50,12 +50,29 @@ bool is_expected(std::string_view entry, std::string_view raw, const std::string
 }  // namespace
 
 struct RawReader::Epochs {
+  // At most this many open at once (each maps pack windows and indexes):
+  // messages are read back in ingest order, so one epoch after another.
+  static constexpr size_t kOpen = 4;
   git::ObjectReader& at(const std::string& path) {
-    auto& r = open[path];
-    if (!r) r = std::make_unique<git::ObjectReader>(path);
-    return *r;
+    auto it = open.find(path);
+    if (it == open.end()) {
+      if (open.size() >= kOpen) {
+        auto oldest = open.begin();
+        for (auto o = open.begin(); o != open.end(); ++o)
+          if (o->second.used < oldest->second.used) oldest = o;
+        open.erase(oldest);
+      }
+      it = open.emplace(path, Open{std::make_unique<git::ObjectReader>(path), 0}).first;
+    }
+    it->second.used = ++clock;
+    return *it->second.reader;
   }
-  std::map<std::string, std::unique_ptr<git::ObjectReader>> open;
+  struct Open {
+    std::unique_ptr<git::ObjectReader> reader;
+    uint64_t used = 0;  // `clock` at the last read
+  };
+  std::map<std::string, Open> open;
+  uint64_t clock = 0;
 };
 
 RawReader::RawReader(core::Store& store) : store_(store), epochs_(std::make_unique<Epochs>()) {}

@@ -23,8 +23,8 @@ struct RawRead {
 // names the message and the source.
 RawRead read_raw(core::Store& store, const std::string& msgid);
 
-// read_raw() for many messages: keeps each public-inbox epoch it opened
-// (its pack indexes mapped) for the next message, where read_raw() opens the
+// read_raw() for many messages: keeps the public-inbox epochs it opened
+// (the last four used; pack indexes mapped) for the next message, where read_raw() opens the
 // repository again for every one (most of the time of reading a whole
 // archive back, as `seam reviewers` does once). Git objects never change
 // under a reader; mbox files and Maildirs are opened afresh each time, as

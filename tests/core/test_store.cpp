@@ -204,6 +204,20 @@ TEST_SUITE("core/store") {
     CHECK(st.int64(2) == 2);
   }
 
+  TEST_CASE("a statement kept for reuse binds and runs again after a failed step") {
+    seam::test::TempDir tmp;
+    Store store((tmp / "s.db").string());
+    sqlite3* db = store.handle();
+    REQUIRE(sqlite3_exec(db, "CREATE TABLE u(a TEXT PRIMARY KEY)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    seam::core::Statement ins(db, "INSERT INTO u(a) VALUES(?1)");
+    ins.bind(1, std::string_view("x")).run();
+    CHECK_THROWS_AS(ins.bind(1, std::string_view("x")).run(), seam::core::SqliteError);  // not unique
+    ins.bind(1, std::string_view("y")).run();  // the same statement, reset by the failure
+    seam::core::Statement st(db, "SELECT group_concat(a, ',') FROM u");
+    REQUIRE(st.step());
+    CHECK(st.text(0) == "x,y");
+  }
+
   TEST_CASE("mail text is data, never SQL") {
     seam::test::TempDir tmp;
     Store store((tmp / "s.db").string());

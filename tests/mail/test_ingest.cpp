@@ -803,6 +803,31 @@ TEST_SUITE("mail/ingest") {
     CHECK_FALSE(store.find_message("p-2@example.org"));
   }
 
+  TEST_CASE("RawReader reads back from more epochs than it keeps open, in any order") {
+    // Six epochs (RawReader keeps four open): every message read back
+    // through one reader, twice over, in an order that reopens closed ones.
+    seam::test::TempDir tmp;
+    Store store((tmp / "s.db").string());
+    std::vector<std::string> ids;
+    for (int e = 0; e < 6; ++e) {
+      seam::test::GitEpoch epoch(tmp / ("e" + std::to_string(e) + ".git"));
+      for (int k = 0; k < 2; ++k) {
+        ids.push_back("ep" + std::to_string(e) + "-" + std::to_string(k) + "@example.org");
+        epoch.add(epoch_mail(ids.back()));
+      }
+      REQUIRE(one(store, epoch.path()).added == 2);
+    }
+    seam::mail::RawReader reader(store);
+    for (int round = 0; round < 2; ++round)
+      for (size_t i = 0; i < ids.size(); ++i) {
+        const auto& id = ids[round ? ids.size() - 1 - i : (i * 5) % ids.size()];
+        auto r = reader.read(id);
+        REQUIRE_MESSAGE(r.raw, id << ": " << r.error);
+        CHECK(r.raw->find("Message-ID: <" + id + ">") != std::string::npos);
+      }
+    CHECK_FALSE(reader.read("absent@example.org").raw);
+  }
+
   TEST_CASE("public-inbox epoch: a commit whose m is not mail is skipped and named") {
     seam::test::TempDir tmp;
     seam::test::GitEpoch epoch(tmp / "e.git");

@@ -264,7 +264,7 @@ TEST_SUITE("series/incremental") {
       std::map<std::string, std::string> got;
       for (const auto& s : st.load_series({})) got[s.id] = dump(s);
       CHECK(got.size() == want.size());
-      for (const auto& [id, text] : want) CHECK_MESSAGE(got[id] == text, id);
+      for (const auto& kv : want) CHECK_MESSAGE(got[kv.first] == kv.second, kv.first);
     }
     MESSAGE(files << " mbox files, " << messages << " messages, " << want.size() << " series");
   }
