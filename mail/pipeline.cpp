@@ -123,8 +123,8 @@ void run_pipeline(const PipelineSpec& spec) {
   }
   join();
   // The workers' freed buffers stay in their malloc arenas, out of reach of
-  // the thread that goes on (series assembly holds every message's facts):
-  // give them back to the system, so that peak memory is one or the other.
+  // the thread that goes on (series assembly, a part at a time): give them
+  // back to the system, so that peak memory is one or the other.
   ::malloc_trim(0);
   if (failure) std::rethrow_exception(failure);
 }

@@ -4,7 +4,6 @@
 #include <future>
 #include <set>
 #include <tuple>
-#include <unordered_map>
 
 #include "core/store/store.hpp"
 
@@ -44,6 +43,15 @@ MessageFacts read_facts(const Statement& st) {
   m.prerequisites = st.text(22);
   return m;
 }
+
+// Every stored message of series ?1: its patches, cover letters and the
+// replies its collected trailers came from.
+const char* const kSeriesMembers =
+    "SELECT m.id FROM series_versions v JOIN series_patches p ON p.version_id=v.id "
+    "JOIN messages m ON m.msgid=p.msgid WHERE v.series_id=?1 "
+    "UNION SELECT m.id FROM series_versions v JOIN messages m ON m.msgid=v.cover WHERE v.series_id=?1 "
+    "UNION SELECT m.id FROM series_versions v JOIN series_trailers t ON t.version_id=v.id "
+    "JOIN messages m ON m.msgid=t.from_msgid WHERE v.series_id=?1";
 
 // Thrown by series_written() to undo a write of series whose facts are no
 // longer the newest (see assemble_stale()).
@@ -295,11 +303,7 @@ std::vector<MessageFacts> Store::load_part(const AssemblyPlan& plan, uint32_t pa
 std::vector<MessageFacts> Store::load_facts_around(const std::string& series_id) {
   exec(db_.get(), "BEGIN");
   try {
-    Statement members(db_.get(),
-                      "SELECT m.id FROM series_versions v JOIN series_patches p ON p.version_id=v.id "
-                      "JOIN messages m ON m.msgid=p.msgid WHERE v.series_id=?1 "
-                      "UNION SELECT m.id FROM series_versions v JOIN messages m ON m.msgid=v.cover "
-                      "WHERE v.series_id=?1");
+    Statement members(db_.get(), kSeriesMembers);
     members.bind(1, series_id);
     std::vector<int64_t> seeds, rowids;
     while (members.step()) seeds.push_back(members.int64(0));
@@ -339,12 +343,7 @@ std::optional<std::vector<int64_t>> Store::affected_messages(const std::vector<i
   Statement of_series(db_.get(),
                       "SELECT v.series_id FROM series_patches p JOIN series_versions v ON v.id=p.version_id "
                       "WHERE p.msgid=?1 UNION SELECT series_id FROM series_versions WHERE cover=?1");
-  Statement members(db_.get(),
-                    "SELECT m.id FROM series_versions v JOIN series_patches p ON p.version_id=v.id "
-                    "JOIN messages m ON m.msgid=p.msgid WHERE v.series_id=?1 "
-                    "UNION SELECT m.id FROM series_versions v JOIN messages m ON m.msgid=v.cover WHERE v.series_id=?1 "
-                    "UNION SELECT m.id FROM series_versions v JOIN series_trailers t ON t.version_id=v.id "
-                    "JOIN messages m ON m.msgid=t.from_msgid WHERE v.series_id=?1");
+  Statement members(db_.get(), kSeriesMembers);
   std::set<std::string> series_done;
   std::set<int64_t> seen(seeds.begin(), seeds.end());
   std::vector<int64_t> todo(seen.begin(), seen.end());
