@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -172,30 +173,165 @@ struct Section {
   // parse these; seam applies them itself, as git apply does.
   bool hunkless_new = false, hunkless_delete = false;
   git_filemode_t mode = GIT_FILEMODE_BLOB;
+  // A submodule (gitlink, mode 160000) added, moved or removed: its one
+  // line "Subproject commit <id>" before and after ("" for none). libgit2
+  // would make a blob of that line; seam sets the commit id itself, as git
+  // apply does.
+  bool gitlink = false;
+  std::string link_old, link_new;
 };
+
+// A name as a C-quoted string ("a/x y"). Only for names git left unquoted,
+// which hold no control byte.
+std::string quoted(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A line of a git diff's header as libgit2 reads it. git leaves a name with
+// a space unquoted ("diff --git a/x y b/x y", "rename from x y", "+++ b/x
+// y\t") and git apply takes it from the "diff --git" line, up to a TAB on
+// "---"/"+++" lines; libgit2 stops such names at the space (or keeps the
+// TAB), so they are given to it quoted. `a` and `b` are the section's names
+// from its "diff --git" line.
+std::string header_name_line(const std::string& line, const std::string& a, const std::string& b) {
+  size_t eol = line.size();
+  while (eol > 0 && (line[eol - 1] == '\n' || line[eol - 1] == '\r')) --eol;
+  const std::string end = line.substr(eol);
+  const bool spaced = a.find(' ') != std::string::npos || b.find(' ') != std::string::npos;
+  auto starts = [&](const char* p) { return line.rfind(p, 0) == 0; };
+  if (spaced && starts("diff --git a/")) return "diff --git " + quoted("a/" + a) + " " + quoted("b/" + b) + end;
+  for (const char* p : {"rename from ", "copy from "})
+    if (spaced && starts(p) && line[std::strlen(p)] != '"') return p + quoted(a) + end;
+  for (const char* p : {"rename to ", "copy to "})
+    if (spaced && starts(p) && line[std::strlen(p)] != '"') return p + quoted(b) + end;
+  if (line.size() < 5 || (!starts("--- ") && !starts("+++ ")) || line[4] == '"') return line;
+  std::string l = line.substr(0, std::min(line.find('\t', 4), eol));
+  if (spaced && l == "--- a/" + a) return "--- " + quoted("a/" + a) + end;
+  if (spaced && l == "+++ b/" + b) return "+++ " + quoted("b/" + b) + end;
+  return l + end;
+}
+
+// The id of a "Subproject commit <id>" line, or "".
+std::string subproject_id(std::string_view l) {
+  constexpr std::string_view kPrefix = "Subproject commit ";
+  if (l.rfind(kPrefix, 0) != 0) return {};
+  l.remove_prefix(kPrefix.size());
+  size_t n = 0;
+  while (n < l.size() && std::isxdigit(static_cast<unsigned char>(l[n]))) ++n;
+  return std::string(l.substr(0, n));
+}
+
+// The file a "--- NAME" or "+++ NAME" line of a diff without git's headers
+// names, as git apply reads it with -p1: up to a TAB, its first directory
+// dropped; "" for /dev/null.
+std::string traditional_name(const std::string& line) {
+  std::string n = line.substr(4);
+  while (!n.empty() && (n.back() == '\n' || n.back() == '\r')) n.pop_back();
+  if (!n.empty() && n[0] == '"') {
+    size_t k = 0;
+    n = take_name(n, k, false);
+  } else {
+    n = n.substr(0, n.find('\t'));
+    while (!n.empty() && n.back() == ' ') n.pop_back();
+  }
+  if (n == "/dev/null") return {};
+  if (size_t slash = n.find('/'); slash != std::string::npos) n.erase(0, slash + 1);
+  return n;
+}
 
 std::vector<Section> sections(const std::string& diff) {
   std::vector<Section> out;
-  size_t line_no = 0, i = 0;
-  while (i < diff.size()) {
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < diff.size();) {
     size_t nl = diff.find('\n', i);
     size_t end = nl == std::string::npos ? diff.size() : nl + 1;
-    std::string line = diff.substr(i, end - i);
-    ++line_no;
+    lines.push_back(diff.substr(i, end - i));
     i = end;
+  }
+  bool in_header = false;
+  std::pair<std::string, std::string> names;  // of the section's "diff --git" line
+  // A diff without git's headers ("diff -u", "Index: " or none): each file's
+  // "---"/"+++" pair opens a section given the "diff --git" header git
+  // apply would infer; lines outside its hunks (the "diff -u"/"Index: "
+  // lines of the next file) are left out. Hunk lines are counted, so that a
+  // removed line "-- x" is never taken for a header.
+  bool traditional = false;
+  long old_left = 0, new_left = 0;
+  for (size_t n = 0; n < lines.size(); ++n) {
+    const std::string& line = lines[n];
+    const size_t line_no = n + 1;
+    if (line.rfind("diff --git ", 0) == 0) {
+      traditional = false;
+    } else if ((out.empty() || traditional) && old_left <= 0 && new_left <= 0 && line.rfind("--- ", 0) == 0 &&
+               n + 1 < lines.size() && lines[n + 1].rfind("+++ ", 0) == 0) {
+      const std::string a = traditional_name(line), b = traditional_name(lines[n + 1]);
+      const std::string name = b.empty() ? a : b;
+      auto q = [](const std::string& p) { return p.find(' ') == std::string::npos ? p : quoted(p); };
+      out.emplace_back();
+      out.back().first_line = line_no;
+      out.back().name = name;
+      out.back().text = "diff --git " + q("a/" + name) + " " + q("b/" + name) + "\n" +
+                        (a.empty() ? "new file mode 100644\n" : b.empty() ? "deleted file mode 100644\n" : "") +
+                        "--- " + (a.empty() ? "/dev/null" : q("a/" + name)) + "\n+++ " +
+                        (b.empty() ? "/dev/null" : q("b/" + name)) + "\n";
+      traditional = true;
+      ++n;
+      continue;
+    }
+    if (traditional) {
+      if (line.rfind("@@ -", 0) == 0) {
+        // "@@ -a[,b] +c[,d] @@": b and d lines follow (1 when left out).
+        auto count = [&](char sign) {
+          size_t at = line.find(sign, 3);
+          if (at == std::string::npos) return 0L;
+          size_t comma = line.find_first_of(", ", at);
+          return comma != std::string::npos && line[comma] == ',' ? std::strtol(line.c_str() + comma + 1, nullptr, 10)
+                                                                   : 1L;
+        };
+        old_left = count('-');
+        new_left = count('+');
+      } else if (old_left > 0 || new_left > 0) {
+        if (line[0] != '+' && line[0] != '\\') --old_left;
+        if (line[0] != '-' && line[0] != '\\') --new_left;
+      } else if (line[0] != '\\') {
+        continue;  // between files
+      }
+      out.back().text += line;
+      continue;
+    }
     if (line.rfind("diff --git ", 0) == 0 || out.empty()) {
       out.emplace_back();
       out.back().first_line = line_no;
-      if (line.rfind("diff --git ", 0) == 0) out.back().name = git_names(line).second;
+      names = {};
+      if (line.rfind("diff --git ", 0) == 0) {
+        names = git_names(line);
+        out.back().name = names.second;
+      }
+      in_header = true;
     }
-    out.back().text += line;
+    if (line.rfind("@@", 0) == 0 || line.rfind("GIT binary patch", 0) == 0) in_header = false;
+    out.back().text += in_header ? header_name_line(line, names.first, names.second) : line;
   }
   for (auto& s : out) {
-    bool has_body = false, is_new = false, is_delete = false;
+    bool has_body = false, is_new = false, is_delete = false, link_mode = false, hunk = false;
     std::istringstream in(s.text);
     std::string l;
     while (std::getline(in, l)) {
       if (!l.empty() && l.back() == '\r') l.pop_back();
+      if (l.rfind("@@", 0) == 0) hunk = true;
+      if (!hunk && (l.rfind("index ", 0) == 0 || l.rfind("new file mode ", 0) == 0 ||
+                    l.rfind("deleted file mode ", 0) == 0) &&
+          l.size() >= 7 && l.compare(l.size() - 7, 7, " 160000") == 0)
+        link_mode = true;
+      if (hunk && l.size() > 1 && (l[0] == '-' || l[0] == '+')) {
+        std::string id = subproject_id(std::string_view(l).substr(1));
+        (l[0] == '-' ? s.link_old : s.link_new) = id;
+      }
       if (l.rfind("@@", 0) == 0 || l.rfind("--- ", 0) == 0 || l.rfind("+++ ", 0) == 0 ||
           l.rfind("GIT binary patch", 0) == 0 || l.rfind("Binary files ", 0) == 0 || l.rfind("rename ", 0) == 0 ||
           l.rfind("copy ", 0) == 0 || l.rfind("similarity ", 0) == 0)
@@ -206,6 +342,7 @@ std::vector<Section> sections(const std::string& diff) {
       }
       if (l.rfind("deleted file mode ", 0) == 0) is_delete = true;
     }
+    s.gitlink = link_mode && hunk && (!s.link_old.empty() || !s.link_new.empty());
     if (!has_body && s.text.rfind("diff --git ", 0) == 0) {
       s.hunkless_new = is_new && !is_delete;
       s.hunkless_delete = is_delete && !is_new;
@@ -343,9 +480,13 @@ class Applier {
     // Empty files added or deleted without a hunk go aside; libgit2 parses
     // the rest (the sections in `parsed`).
     std::vector<Section> secs = sections(p.diff);
-    std::vector<const Section*> hunkless, parsed;
+    std::vector<const Section*> hunkless, links, parsed;
     std::string rest;
     for (const auto& sec : secs) {
+      if (sec.gitlink) {
+        links.push_back(&sec);
+        continue;
+      }
       if (sec.hunkless_new || sec.hunkless_delete) {
         hunkless.push_back(&sec);
         continue;
@@ -406,12 +547,14 @@ class Applier {
         }
       }
     }
-    for (const Section* sec : hunkless) {
-      std::string why = unsafe_path_reason(sec->name);
-      if (!why.empty()) {
-        fail.path = quote_path(sec->name);
-        fail.reason = why;
-        return std::nullopt;
+    for (const auto* group : {&hunkless, &links}) {
+      for (const Section* sec : *group) {
+        std::string why = unsafe_path_reason(sec->name);
+        if (!why.empty()) {
+          fail.path = quote_path(sec->name);
+          fail.reason = why;
+          return std::nullopt;
+        }
       }
     }
     git_commit* pc = nullptr;
@@ -442,6 +585,13 @@ class Applier {
         if (sec->hunkless_delete) link_after.emplace(sec->name, false);
         else {
           link_after[sec->name] = sec->mode == GIT_FILEMODE_LINK;
+          written.push_back(sec->name);
+        }
+      }
+      for (const Section* sec : links) {
+        if (sec->link_new.empty()) link_after.emplace(sec->name, false);
+        else {
+          link_after[sec->name] = false;
           written.push_back(sec->name);
         }
       }
@@ -593,6 +743,42 @@ class Applier {
           return std::nullopt;
         }
         u.action = GIT_TREE_UPDATE_REMOVE;
+      }
+      post.push_back(u);
+    }
+    // The submodules: the commit a gitlink names before must be the one the
+    // tree has (git apply checks the "Subproject commit" line as context).
+    for (const Section* sec : links) {
+      fail.path = quote_path(sec->name);
+      git_tree_entry* e = nullptr;
+      git_tree_entry_bypath(&e, pt, sec->name.c_str());
+      Owned<git_tree_entry, git_tree_entry_free> owner(e);
+      if (sec->link_old.empty() && (e || paths.count(sec->name))) {
+        fail.reason = "file already exists";
+        return std::nullopt;
+      }
+      if (!sec->link_old.empty()) {
+        if (!e) {
+          fail.reason = "file missing";
+          return std::nullopt;
+        }
+        if (git_tree_entry_filemode(e) != GIT_FILEMODE_COMMIT ||
+            hex(*git_tree_entry_id(e)).compare(0, sec->link_old.size(), sec->link_old) != 0) {
+          fail.reason = "context does not match";
+          return std::nullopt;
+        }
+      }
+      git_tree_update u{};
+      u.path = sec->name.c_str();
+      if (sec->link_new.empty()) {
+        u.action = GIT_TREE_UPDATE_REMOVE;
+      } else {
+        if (sec->link_new.size() != GIT_OID_HEXSZ || git_oid_fromstr(&u.id, sec->link_new.c_str()) != 0) {
+          fail.reason = "the patch names no full submodule commit id (" + escape_controls(sec->link_new) + ")";
+          return std::nullopt;
+        }
+        u.action = GIT_TREE_UPDATE_UPSERT;
+        u.filemode = GIT_FILEMODE_COMMIT;
       }
       post.push_back(u);
     }

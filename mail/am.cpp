@@ -125,12 +125,27 @@ std::string with_trailers(std::string msg, const core::SeriesPatch& p, const AmO
   return msg;
 }
 
-// The diff of a patch file: from the first "diff --git" line to the end,
-// without the "-- " signature format-patch appends.
-std::string diff_of(const std::string& patch) {
+// Where the diff of a patch file starts: its first "diff --git" line, or,
+// for a diff without git's headers ("diff -u", "Index: ", none at all),
+// which git apply reads as well, its first "--- " line followed by a "+++ "
+// line. npos when there is none.
+size_t diff_start(const std::string& patch) {
   size_t start = patch.rfind("diff --git ", 0) == 0 ? 0 : patch.find("\ndiff --git ");
+  if (start != std::string::npos) return start == 0 ? 0 : start + 1;
+  for (size_t i = 0; i < patch.size();) {
+    size_t nl = patch.find('\n', i);
+    if (nl == std::string::npos) break;
+    if (patch.compare(i, 4, "--- ") == 0 && patch.compare(nl + 1, 4, "+++ ") == 0) return i;
+    i = nl + 1;
+  }
+  return std::string::npos;
+}
+
+// The diff of a patch file: from its start (diff_start) to the end, without
+// the "-- " signature format-patch appends.
+std::string diff_of(const std::string& patch) {
+  const size_t start = diff_start(patch);
   if (start == std::string::npos) return {};
-  if (start > 0) ++start;
   std::string diff = patch.substr(start);
   size_t sig = diff.rfind("\n-- \n");
   if (sig != std::string::npos && diff.size() - sig < 200) diff.resize(sig + 1);

@@ -1,0 +1,86 @@
+// seam against git am on the same mail. tests/data/apply/am-differential.sh
+// builds a small repository, turns commits into mail with git format-patch
+// (hand-edited into what mail clients and gateways send), and writes, per
+// variant, the commits (tree, author and date, message) that plain `git am`
+// makes of the mail (ref.log), that `git am` makes of `seam am`'s mbox
+// (am.log) and that `seam apply` makes (apply.log). git am is the
+// reference: each case checks that git am applied the mail and that seam's
+// commits are git am's.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support.hpp"
+
+using namespace seam;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs the variants (names of the script's v_* functions, space-separated)
+// in tmp/out and returns that folder.
+fs::path run_variants(const test::TempDir& tmp, const std::string& variants) {
+  const fs::path out = tmp / "out";
+  int status = 0;
+  const std::string report = test::shell("bash '" + test::data("apply/am-differential.sh").string() + "' '" +
+                                             SEAM_BINARY + "' '" + out.string() + "' " + variants + " 2>&1",
+                                         &status);
+  MESSAGE(report);
+  return out;
+}
+
+// Checks, for every variant, that git am applied the original mail, and
+// that git am of seam am's mbox and seam apply made git am's commits.
+void check_same_as_git_am(const fs::path& out, const std::string& variants) {
+  std::istringstream names(variants);
+  std::string v;
+  while (names >> v) {
+    const std::string ref = slurp(out / v / "ref.log");
+    CHECK_MESSAGE(slurp(out / v / "ref.err").find("git am failed") == std::string::npos, v);
+    CHECK_MESSAGE(ref.find("tree ") == 0, v);
+    CHECK_MESSAGE(slurp(out / v / "apply.log") == ref, v << ": seam apply\n" << slurp(out / v / "apply.err"));
+    CHECK_MESSAGE(slurp(out / v / "am.log") == ref, v << ": git am of seam am\n" << slurp(out / v / "am.err"));
+  }
+}
+
+}  // namespace
+
+TEST_SUITE("git/am-differential") {
+  TEST_CASE("file names with a space: added, changed, renamed, copied, mode changed, deleted, empty") {
+    test::TempDir tmp;
+    const std::string v =
+        "space_name rename_space rename_space_change mode_space delete_space empty_space_name";
+    const fs::path out = run_variants(tmp, v);
+    check_same_as_git_am(out, v);
+    // The files are under their names, without the TAB git writes after a
+    // name with a space on the "+++" line.
+    CHECK(test::shell("git -C '" + (out / "space_name/apply").string() +
+                      "' ls-tree --name-only diff 'new file.txt' 'with space.txt'") ==
+          "new file.txt\nwith space.txt\n");
+  }
+
+  TEST_CASE("submodules (gitlinks) added, moved and removed get the commit id the patch names") {
+    test::TempDir tmp;
+    const std::string v = "submodule submodule_remove gitlink_only";
+    const fs::path out = run_variants(tmp, v);
+    check_same_as_git_am(out, v);
+    const std::string sub = test::shell("git -C '" + (out / "sub").string() + "' rev-parse HEAD");
+    CHECK(test::shell("git -C '" + (out / "submodule/apply").string() + "' ls-tree diff sub") ==
+          "160000 commit " + sub.substr(0, 40) + "\tsub\n");
+  }
+
+  TEST_CASE("a diff without git's headers (none, 'diff -u', 'Index: ') applies as git apply reads it") {
+    test::TempDir tmp;
+    const std::string v = "no_diff_git diff_u_header index_header";
+    check_same_as_git_am(run_variants(tmp, v), v);
+  }
+}
