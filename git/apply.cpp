@@ -181,6 +181,51 @@ struct Section {
   std::string link_old, link_new;
 };
 
+// Where the first byte that does not start valid UTF-8 is (git's
+// find_invalid_utf8: overlong forms, surrogates, U+xxFFFE/U+xxFFFF,
+// U+FDD0..U+FDEF and anything past U+10FFFF are invalid too), or npos.
+size_t invalid_utf8(std::string_view s) {
+  static constexpr unsigned kMax[] = {0x7f, 0x7ff, 0xffff, 0x10ffff};
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    const size_t bad = i++;
+    if (c < 0x80) continue;
+    int bytes = 0;
+    while (c & 0x40) {
+      c = static_cast<unsigned char>(c << 1);
+      ++bytes;
+    }
+    if (bytes < 1 || bytes > 3 || s.size() - i < static_cast<size_t>(bytes)) return bad;
+    unsigned cp = (c & 0x7fu) >> bytes;
+    const unsigned lo = kMax[bytes - 1] + 1, hi = kMax[bytes];
+    for (int k = 0; k < bytes; ++k, ++i) {
+      const auto b = static_cast<unsigned char>(s[i]);
+      if ((b & 0xc0) != 0x80) return bad;
+      cp = (cp << 6) | (b & 0x3fu);
+    }
+    if (cp < lo || cp > hi || (cp & 0x1ff800) == 0xd800 || (cp & 0xfffe) == 0xfffe || (cp >= 0xfdd0 && cp <= 0xfdef))
+      return bad;
+  }
+  return std::string_view::npos;
+}
+
+// Text for a commit as git writes it (commit_tree's verify_utf8): every
+// byte that does not start valid UTF-8 is taken for Latin-1 and written as
+// UTF-8. git am commits an author or message that is not UTF-8 (an in-body
+// "From:" in another charset: git mailinfo re-encodes only encoded words of
+// headers) that way, with a warning.
+std::string git_utf8(std::string s) {
+  for (size_t pos = 0;;) {
+    const size_t bad = invalid_utf8(std::string_view(s).substr(pos));
+    if (bad == std::string_view::npos) return s;
+    pos += bad;
+    const auto c = static_cast<unsigned char>(s[pos]);
+    s.replace(pos, 1, {static_cast<char>(0xc0 + (c >> 6)), static_cast<char>(0x80 + (c & 0x3f))});
+    pos += 2;
+  }
+}
+
 // A name as a C-quoted string ("a/x y"). Only for names git left unquoted,
 // which hold no control byte.
 std::string quoted(const std::string& name) {
@@ -792,8 +837,9 @@ class Applier {
     git_tree_lookup(&nt, repo_, &tree_oid);
     TreePtr new_tree(nt);
     git_signature* author = nullptr;
-    if (git_signature_new(&author, p.author_name.empty() ? p.author_email.c_str() : p.author_name.c_str(),
-                          p.author_email.c_str(), p.date, p.tz_minutes) != 0) {
+    const std::string author_name = git_utf8(p.author_name.empty() ? p.author_email : p.author_name);
+    const std::string author_email = git_utf8(p.author_email), message = git_utf8(p.message);
+    if (git_signature_new(&author, author_name.c_str(), author_email.c_str(), p.date, p.tz_minutes) != 0) {
       fail.reason = "bad author: " + last_error();
       return std::nullopt;
     }
@@ -807,7 +853,9 @@ class Applier {
     SigPtr committer_owner(committer);
     git_oid commit_oid;
     const git_commit* parents[] = {pc};
-    if (git_commit_create(&commit_oid, repo_, nullptr, author, committer, "UTF-8", p.message.c_str(), nt, 1,
+    // No "encoding" header: the text is UTF-8, which git (and git am) never
+    // names; libgit2 would write "encoding UTF-8" into the commit.
+    if (git_commit_create(&commit_oid, repo_, nullptr, author, committer, nullptr, message.c_str(), nt, 1,
                           parents) != 0) {
       fail.reason = "cannot create commit: " + last_error();
       return std::nullopt;

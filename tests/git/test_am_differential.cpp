@@ -83,4 +83,32 @@ TEST_SUITE("git/am-differential") {
     const std::string v = "no_diff_git diff_u_header index_header";
     check_same_as_git_am(run_variants(tmp, v), v);
   }
+
+  TEST_CASE("seam apply writes the commit object git am writes (no 'encoding' header), committer aside") {
+    test::TempDir tmp;
+    const std::string v = "utf8_subject inbody_from_utf8";
+    const fs::path out = run_variants(tmp, v);
+    check_same_as_git_am(out, v);
+    // The commit as `git cat-file` prints it, without its committer line.
+    auto object = [](const fs::path& repo, const std::string& rev) {
+      std::string c = test::shell("git -C '" + repo.string() + "' cat-file commit " + rev);
+      const size_t at = c.find("\ncommitter ");
+      if (at != std::string::npos) c.erase(at, c.find('\n', at + 1) - at);
+      return c;
+    };
+    for (const char* name : {"utf8_subject", "inbody_from_utf8"}) {
+      const std::string ref = object(out / name / "ref", "HEAD");
+      CHECK_MESSAGE(ref.find("\n\n") != std::string::npos, name);
+      CHECK_MESSAGE(object(out / name / "apply", "diff") == ref, name);
+    }
+  }
+
+  TEST_CASE("an author or message that is not UTF-8 is committed as git commits it (Latin-1 bytes as UTF-8)") {
+    test::TempDir tmp;
+    const std::string v = "inbody_from_latin1 latin1_undeclared";
+    const fs::path out = run_variants(tmp, v);
+    check_same_as_git_am(out, v);
+    CHECK(slurp(out / "inbody_from_latin1/apply.log").find("author J\xc3\xb6rg Other <jorg@example.org>") !=
+          std::string::npos);
+  }
 }
