@@ -111,4 +111,16 @@ TEST_SUITE("git/am-differential") {
     CHECK(slurp(out / "inbody_from_latin1/apply.log").find("author J\xc3\xb6rg Other <jorg@example.org>") !=
           std::string::npos);
   }
+
+  TEST_CASE("patch breaks, in-body headers, CRLF file content and empty files in mail as clients send it") {
+    // Kinds of mail seam once got wrong, in the transports that change
+    // them (CRLF line ends, quoted-printable, base64); r_* variants carry a
+    // review whose Reviewed-by seam adds (git interpret-trailers adds it to
+    // git am's commit for the reference).
+    test::TempDir tmp;
+    const std::string v =
+        "r_sep_tab r_crlf_sep_space r_qp_sep_space r_changelog_after_sep r_inbody_from_noblank r_inbody_from_qp "
+        "inbody_from_2047 qp_crlf_file_crlf_mail b64_crlf_mixed qp_crlf_newfile crlf_empty qp_empty empty_exec";
+    check_same_as_git_am(run_variants(tmp, v), v);
+  }
 }

@@ -270,10 +270,44 @@ v_header_from_2047() { AN=$(printf 'J\303\266rg \303\226ther') AE=jorg@example.o
 v_header_from_quoted() { AN='Other, Bob' AE=bob@example.org v_plain; }
 v_latin1_undeclared() { v_latin1; git commit -q --amend -F "$(msg 'readme: caf\303\251\n\nNa\303\257ve body, no charset.\n')"; }
 mangle_latin1_undeclared() { perl -0pi -e 's/^MIME-Version: 1.0\nContent-Type: text\/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n//m; s/^(Subject: ).*$/$1\[PATCH\] readme: cafe/m; s/\xc3([\x80-\xbf])/chr(ord($1)+64)/ge' "$1"; }
+v_crlf_sep_space() { v_plain; }
+mangle_crlf_sep_space() { mangle_sep_space "$1"; perl -pi -e 's/\n/\r\n/' "$1"; }
+v_qp_sep_space() { v_qp_8bit; }
+mangle_qp_sep_space() { mangle_sep_space "$1"; reencode qp "$1"; }
+v_crlf_empty() { v_empty_add_del; }
+mangle_crlf_empty() { perl -pi -e 's/\n/\r\n/' "$1"; }
+v_qp_empty() { : > new-empty.txt; printf 'caf\303\251\n' >> a.c; git add -A; commit "$(msg 'empty and 8bit\n')"; }
+mangle_qp_empty() { reencode qp "$1"; }
+v_b64_empty() { v_empty_add_del; }
+mangle_b64_empty() { reencode b64 "$1"; }
+v_rename_mode() { git mv script.sh run.sh; chmod +x run.sh; git add -A; commit "$(msg 'rename and chmod\n')"; FP=-M; }
+v_crlf_mail_crlf_file() { v_crlf_mail_file; }
+mangle_crlf_mail_crlf_file() { perl -pi -e 's/\n/\r\n/' "$1"; }
+v_qp_crlf_file_crlf_mail() { v_crlf_mail_file; }
+mangle_qp_crlf_file_crlf_mail() { reencode qp "$1"; perl -pi -e 's/\n/\r\n/' "$1"; }
+v_inbody_from_trailing_ws() { v_inbody_from; }
+mangle_inbody_from_trailing_ws() { perl -0pi -e 's/^(From: Bob Other <bob\@example.org>)$/$1 \t/m' "$1"; }
+v_inbody_from_sep_space() { v_inbody_from; }
+mangle_inbody_from_sep_space() { mangle_sep_space "$1"; }
+v_empty_then_binary() { : > e2.txt; printf '\000x\n' > b2.bin; git add -A; commit "$(msg 'empty then binary\n')"; }
 v_flowed() { v_plain; git commit -q --amend -F "$(msg 'a: flowed\n\nA long line that \nwas wrapped.\n')"; }
 mangle_flowed() { perl -0pi -e 's/^(Subject: .*\n)/$1MIME-Version: 1.0\nContent-Type: text\/plain; charset=UTF-8; format=flowed\n/m' "$1"; }
 v_date_only_header() { v_plain; }
 mangle_date_only_header() { perl -0pi -e 's/^Date: .*$/Date: 2 Jan 2024 03:04:05 -0800 (PST)/m' "$1"; }
+# Variants with a review: a reply to the (one) patch gives a Reviewed-by that
+# seam am and seam apply add to the commit message; git am of the mail
+# does not see it, so the reference is git am's commit with the trailer
+# added by git interpret-trailers.
+REVIEWED="sep_space sep_tab sep_in_body no_stat no_separator changelog_after_sep crlf_sep_space qp_sep_space
+  inbody_from inbody_from_noblank inbody_all inbody_from_qp inbody_from_sep_space only_trailers empty_body sob_only
+  trailers scissors body_whitespace multiline_subject qp_crlf_file crlf_mail utf8_subject long_subject"
+for r in $REVIEWED; do eval "v_r_$r() { v_$r; }"; declare -F "mangle_$r" > /dev/null && eval "mangle_r_$r() { mangle_$r \"\$1\"; }"; done
+add_review() { # MBOX
+  local id
+  id=$(sed -n 's/^Message-Id: *//Ip' "$1" | head -1)
+  printf 'From rev@example.org Thu Nov 16 00:00:00 2023\nFrom: Rev Iewer <rev@example.org>\nDate: Thu, 16 Nov 2023 00:00:00 +0000\nSubject: Re: [PATCH] review\nMessage-Id: <review-1@example.org>\nIn-Reply-To: %s\nReferences: %s\n\n> quoted\n\nReviewed-by: Rev Iewer <rev@example.org>\n\n' "$id" "$id" >> "$1"
+}
+
 ALL=$(declare -F | sed -n 's/^declare -f v_//p')
 [ $# -gt 0 ] && ALL="$*"
 BASEC=$(git -C "$BASE" rev-parse HEAD)
@@ -297,15 +331,21 @@ for name in $ALL; do
   # shellcheck disable=SC2086
   git -C "$W" -c core.quotepath=true format-patch -q --stdout --thread $FP ${FROM:+"--from=$FROM"} "$BASEC..HEAD" > "$D/mail.mbox" 2>"$D/fp.err"
   if declare -F "mangle_$name" > /dev/null; then "mangle_$name" "$D/mail.mbox"; fi
+  cp "$D/mail.mbox" "$D/ref.mbox.in"
+  case $name in r_*) add_review "$D/mail.mbox" ;; esac
   # ref: plain git am of the mail, without a cover letter (git am stops at it)
   perl -0ne 'print grep { !/^Subject: \[PATCH[^]]* 0+\/[0-9]+\]/m } split /^(?=From [0-9a-f]{40} )/m' \
-    "$D/mail.mbox" > "$D/ref.mbox"
+    "$D/ref.mbox.in" > "$D/ref.mbox"
   fresh "$D/ref"
   git -C "$D/ref" am -q "$D/ref.mbox" > "$D/ref.err" 2>&1 || echo "git am failed" >> "$D/ref.err"
+  case $name in r_*)
+    git -C "$D/ref" log -1 --format=%B | git interpret-trailers --trailer 'Reviewed-by: Rev Iewer <rev@example.org>' > "$D/want.msg"
+    git -C "$D/ref" commit -q --amend --allow-empty -F "$D/want.msg" --cleanup=strip ;;
+  esac
   logs "$D/ref" "$BASEC" HEAD > "$D/ref.log"
   # seam
   "$SEAM" --db "$D/db" ingest "$D/mail.mbox" > "$D/ingest.out" 2>&1
-  SID=$("$SEAM" --db "$D/db" series --json 2>/dev/null | python3 -c 'import json,sys; s=json.load(sys.stdin); print(" ".join(x["id"] for x in s))')
+  SID=$("$SEAM" --db "$D/db" series --json 2>/dev/null | grep -o '"id":"[0-9a-f]*"' | cut -d'"' -f4 | tr '\n' ' ')
   echo "$SID" > "$D/series"
   fresh "$D/am"
   "$SEAM" --db "$D/db" am ${SID%% *} -o "$D/am.mbox" > "$D/am.err" 2>&1
