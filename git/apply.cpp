@@ -169,6 +169,7 @@ struct Section {
   std::string text;
   size_t first_line = 1;    // 1-based line of the "diff --git" line in the whole diff
   std::string name;         // the file (the b/ name)
+  std::string old_name;     // the file before (the a/ name; "" when unknown)
   // A new or deleted empty file: no hunk, no ---/+++ lines. libgit2 cannot
   // parse these; seam applies them itself, as git apply does.
   bool hunkless_new = false, hunkless_delete = false;
@@ -320,6 +321,7 @@ std::vector<Section> sections(const std::string& diff) {
       out.emplace_back();
       out.back().first_line = line_no;
       out.back().name = name;
+      out.back().old_name = a;
       out.back().text = "diff --git " + q("a/" + name) + " " + q("b/" + name) + "\n" +
                         (a.empty() ? "new file mode 100644\n" : b.empty() ? "deleted file mode 100644\n" : "") +
                         "--- " + (a.empty() ? "/dev/null" : q("a/" + name)) + "\n+++ " +
@@ -356,6 +358,7 @@ std::vector<Section> sections(const std::string& diff) {
       if (line.rfind("diff --git ", 0) == 0) {
         names = git_names(line);
         out.back().name = names.second;
+        out.back().old_name = names.first;
       }
       in_header = true;
     }
@@ -396,8 +399,162 @@ std::vector<Section> sections(const std::string& diff) {
   return out;
 }
 
+// The text of a section whose hunks say where they go as git apply finds
+// the place: a hunk whose pre-image is not at the line it names is looked
+// for nearest to it, after it then before it by growing distance (git's
+// find_pos; a hunk that starts at line 1 or ends at the file's end without
+// trailing context is tried there first, then anywhere), and its header
+// names the line found. libgit2 only ever tries the line the header names
+// ("TODO: search for hunk position"), so a patch made on a tree where the
+// lines moved, which git am applies, failed. `old` is the file before the
+// patch; hunks are placed in order on the image the earlier ones made, as
+// both apply them. A hunk found nowhere is left as it is (libgit2 then
+// reports that its context does not match).
+std::string place_hunks(const std::string& text, std::string_view old) {
+  std::vector<std::string> image;
+  for (size_t i = 0; i < old.size();) {
+    size_t nl = old.find('\n', i);
+    size_t end = nl == std::string_view::npos ? old.size() : nl + 1;
+    image.emplace_back(old.substr(i, end - i));
+    i = end;
+  }
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < text.size();) {
+    size_t nl = text.find('\n', i);
+    size_t end = nl == std::string::npos ? text.size() : nl + 1;
+    lines.push_back(text.substr(i, end - i));
+    i = end;
+  }
+  std::string out;
+  for (size_t n = 0; n < lines.size();) {
+    long a = 0, b = 1, c = 0, d = 1;
+    if (lines[n].rfind("@@ -", 0) != 0) {
+      out += lines[n++];
+      continue;
+    }
+    const std::string& h = lines[n];
+    char* e = nullptr;
+    a = std::strtol(h.c_str() + 4, &e, 10);
+    if (*e == ',') b = std::strtol(e + 1, &e, 10);
+    if (std::strncmp(e, " +", 2) != 0) return text;
+    c = std::strtol(e + 2, &e, 10);
+    if (*e == ',') d = std::strtol(e + 1, &e, 10);
+    if (std::strncmp(e, " @@", 3) != 0 || a < 0 || b < 0 || c < 0 || d < 0) return text;
+    const std::string tail = e;  // " @@ section heading\n"
+    // The hunk's lines: pre-image (' ', '-') and post-image (' ', '+').
+    std::vector<std::string> pre, post;
+    size_t k = n + 1;
+    long old_left = b, new_left = d, trailing = 0;
+    bool seen_change = false;
+    while (k < lines.size() && (old_left > 0 || new_left > 0 || (k < lines.size() && lines[k].rfind("\\", 0) == 0))) {
+      const std::string& l = lines[k];
+      const char t = l.empty() ? ' ' : l[0];
+      if (t == '\\') {  // "\ No newline at end of file": the line before has none
+        const char prev = lines[k - 1].empty() ? ' ' : lines[k - 1][0];
+        auto cut = [](std::vector<std::string>& side) {
+          if (!side.empty() && !side.back().empty() && side.back().back() == '\n') side.back().pop_back();
+        };
+        if (prev != '+') cut(pre);
+        if (prev != '-') cut(post);
+        ++k;
+        continue;
+      }
+      const std::string body = l.size() > 1 || (l.size() == 1 && l[0] != '\n') ? l.substr(1) : std::string("\n");
+      if (t == ' ' || t == '\n') {
+        pre.push_back(body);
+        post.push_back(body);
+        --old_left;
+        --new_left;
+        if (seen_change) ++trailing;
+      } else if (t == '-') {
+        pre.push_back(body);
+        --old_left;
+        seen_change = true;
+        trailing = 0;
+      } else if (t == '+') {
+        post.push_back(body);
+        --new_left;
+        seen_change = true;
+        trailing = 0;
+      } else {
+        return text;
+      }
+      ++k;
+    }
+    if (old_left != 0 || new_left != 0) return text;
+    // git's find_pos from the line the post-image numbering names.
+    auto matches = [&](size_t at) {
+      if (at + pre.size() > image.size()) return false;
+      for (size_t j = 0; j < pre.size(); ++j)
+        if (image[at + j] != pre[j]) return false;
+      return true;
+    };
+    const size_t stated = c > 0 ? static_cast<size_t>(c - 1) : 0;
+    auto find = [&](bool begin, bool end) -> long {
+      if (pre.size() > image.size()) return -1;
+      if (begin || end) {
+        const size_t at = begin ? 0 : image.size() - pre.size();
+        if (begin && end && image.size() != pre.size()) return -1;
+        return matches(at) ? static_cast<long>(at) : -1;
+      }
+      const size_t start = std::min(stated, image.size());
+      for (size_t dist = 0; dist <= image.size(); ++dist) {
+        if (start + dist <= image.size() && matches(start + dist)) return static_cast<long>(start + dist);
+        if (dist && dist <= start && matches(start - dist)) return static_cast<long>(start - dist);
+      }
+      return -1;
+    };
+    const bool begin = a == 0 || a == 1, end = trailing == 0;
+    long at = find(begin, end);
+    if (at < 0 && (begin || end)) at = find(false, false);
+    if (at < 0) {
+      for (size_t j = n; j < k; ++j) out += lines[j];
+      n = k;
+      continue;
+    }
+    if (static_cast<size_t>(at) != stated) {
+      // libgit2 applies a hunk at its "+" line (1-based; 0 for the top):
+      // name the line found there and move the "-" line alike.
+      const long moved = at + 1 - c;
+      out += "@@ -" + std::to_string(std::max(0L, a + moved)) + "," + std::to_string(b) + " +" +
+             std::to_string(at + 1) + "," + std::to_string(d) + tail;
+    } else {
+      out += h;
+    }
+    for (size_t j = n + 1; j < k; ++j) out += lines[j];
+    image.erase(image.begin() + at, image.begin() + at + static_cast<long>(pre.size()));
+    image.insert(image.begin() + at, post.begin(), post.end());
+    n = k;
+  }
+  return out;
+}
+
 class Applier {
  public:
+  // A section's text with its hunks placed where git apply puts them in
+  // the file it changes in `parent`'s tree (place_hunks).
+  std::string placed(const Section& sec, const git_oid& parent) {
+    if (sec.old_name.empty() || sec.text.find("\n@@ -") == std::string::npos ||
+        sec.text.find("\nnew file mode ") != std::string::npos)
+      return sec.text;
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo_, &parent) != 0) return sec.text;
+    CommitPtr commit(c);
+    git_tree* t = nullptr;
+    if (git_commit_tree(&t, c) != 0) return sec.text;
+    TreePtr tree(t);
+    git_tree_entry* e = nullptr;
+    if (git_tree_entry_bypath(&e, t, sec.old_name.c_str()) != 0) return sec.text;
+    Owned<git_tree_entry, git_tree_entry_free> entry(e);
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return sec.text;
+    git_blob* b = nullptr;
+    if (git_blob_lookup(&b, repo_, git_tree_entry_id(e)) != 0) return sec.text;
+    BlobPtr blob(b);
+    if (git_blob_is_binary(b)) return sec.text;
+    return place_hunks(sec.text, std::string_view(static_cast<const char*>(git_blob_rawcontent(b)),
+                                                  static_cast<size_t>(git_blob_rawsize(b))));
+  }
+
   explicit Applier(git_repository* repo) : repo_(repo) {}
 
   // Resolves the base commit and says why.
@@ -537,7 +694,7 @@ class Applier {
         continue;
       }
       parsed.push_back(&sec);
-      rest += sec.text;
+      rest += placed(sec, parent);
     }
     if (!rest.empty() && git_diff_from_buffer(&d, rest.data(), rest.size()) != 0) {
       // Name the file and the line: the first section libgit2 refuses on

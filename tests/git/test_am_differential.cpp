@@ -112,6 +112,18 @@ TEST_SUITE("git/am-differential") {
           std::string::npos);
   }
 
+  TEST_CASE("a patch made on a tree where the lines moved applies where git apply finds its hunks") {
+    // The hunks' line numbers are off (a commit before them was not sent,
+    // or the header was edited): git am looks for each hunk's context
+    // nearest to the line it names; libgit2 alone tries only that line.
+    test::TempDir tmp;
+    const std::string v = "hunk_offset hunk_offset_back base_moved base_moved_up base_moved_crlf";
+    const fs::path out = run_variants(tmp, v);
+    check_same_as_git_am(out, v);
+    CHECK(test::shell("git -C '" + (out / "base_moved/apply").string() + "' show diff:a.c | sed -n '5p;25p'") ==
+          "line FIVE\nline TWENTY-FIVE\n");
+  }
+
   TEST_CASE("patch breaks, in-body headers, CRLF file content and empty files in mail as clients send it") {
     // Kinds of mail seam once got wrong, in the transports that change
     // them (CRLF line ends, quoted-printable, base64); r_* variants carry a

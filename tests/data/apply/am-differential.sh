@@ -290,6 +290,32 @@ mangle_inbody_from_trailing_ws() { perl -0pi -e 's/^(From: Bob Other <bob\@examp
 v_inbody_from_sep_space() { v_inbody_from; }
 mangle_inbody_from_sep_space() { mangle_sep_space "$1"; }
 v_empty_then_binary() { : > e2.txt; printf '\000x\n' > b2.bin; git add -A; commit "$(msg 'empty then binary\n')"; }
+v_hunk_offset() { v_plain; }
+mangle_hunk_offset() { perl -0pi -e 's/^\@\@ -28,3 \+28,4 \@\@/\@\@ -24,3 +24,4 \@\@/m' "$1"; }
+v_new_dir() { mkdir -p d/e; echo x > d/e/f.txt; git add -A; commit "$(msg 'new directories\n')"; }
+v_delete_dir() { v_new_dir; git rm -q -r d; commit "$(msg 'drop directories\n')"; }
+v_blank_context() { printf 'a\n\nb\n\nc\n' > blanks.txt; git add -A; commit "$(msg 'blanks\n')"; printf 'a\n\nB\n\nc\n' > blanks.txt; git add -A; commit "$(msg 'blanks: change b\n')"; }
+mangle_blank_context() { perl -pi -e 's/^ \n/\n/' "$1"; }
+v_full_index() { v_binary; FP=--full-index; }
+v_unified0() { v_plain; FP=-U0; }
+v_big_binary() { head -c 20000 /dev/urandom > big.bin 2>/dev/null || seq 1 5000 > big.bin; git add -A; commit "$(msg 'big binary\n')"; printf 'x' | dd of=big.bin bs=1 seek=100 conv=notrunc 2>/dev/null; git add -A; commit "$(msg 'big binary: one byte\n')"; }
+v_function_context() { v_plain; FP=-W; }
+v_hunk_offset_back() { v_plain; }
+mangle_hunk_offset_back() { perl -0pi -e 's/^\@\@ -28,3 \+28,4 \@\@/\@\@ -35,3 +35,4 \@\@/m' "$1"; }
+# Patches made on a tree where lines moved: the first commit (which adds
+# lines above and below) is not mailed, so git am applies the hunks of
+# the rest at an offset.
+drop_first() { perl -0i -ne 'my @m = split /^(?=From [0-9a-f]{40} )/m; shift @m; print @m' "$1"; }
+v_base_moved() { { printf 'new 1\nnew 2\nnew 3\n'; cat a.c; } > a.tmp && mv a.tmp a.c; git add -A; commit "$(msg 'a: lines above\n')"; sed -i 's/^line 5$/line FIVE/; s/^line 25$/line TWENTY-FIVE/' a.c; git add -A; commit "$(msg 'a: two hunks\n')"; FP=--no-thread; }
+mangle_base_moved() { drop_first "$1"; }
+v_base_moved_up() { sed -i '2,4d' a.c; git add -A; commit "$(msg 'a: lines gone\n')"; sed -i 's/^line 10$/line TEN/; s/^line 30$/line THIRTY/' a.c; git add -A; commit "$(msg 'a: two hunks\n')"; }
+mangle_base_moved_up() { drop_first "$1"; }
+v_base_moved_crlf() { { printf 'zero\r\n'; cat crlf.txt; } > c.tmp && mv c.tmp crlf.txt; git add -A; commit "$(msg 'crlf: above\n')"; sed -i 's/^four\r$/FOUR\r/' crlf.txt; git add -A; commit "$(msg 'crlf: four\n')"; }
+mangle_base_moved_crlf() { drop_first "$1"; reencode qp "$1"; }
+v_base_moved_noeol() { { printf 'zero\n'; cat noeol.txt; } > n.tmp && mv n.tmp noeol.txt; git add -A; commit "$(msg 'noeol: above\n')"; printf 'zero\nfirst\nlast changed' > noeol.txt; git add -A; commit "$(msg 'noeol: last\n')"; }
+mangle_base_moved_noeol() { drop_first "$1"; }
+v_base_moved_ambiguous() { seq 1 10 | sed 's/.*/same/' > rep.txt; git add -A; commit "$(msg 'rep\n')"; sed -i '5s/same/diff/' rep.txt; git add -A; commit "$(msg 'rep: five\n')"; }
+mangle_base_moved_ambiguous() { perl -0pi -e 's/^\@\@ -2,7 \+2,7 \@\@/\@\@ -3,7 +3,7 \@\@/m' "$1"; }
 v_flowed() { v_plain; git commit -q --amend -F "$(msg 'a: flowed\n\nA long line that \nwas wrapped.\n')"; }
 mangle_flowed() { perl -0pi -e 's/^(Subject: .*\n)/$1MIME-Version: 1.0\nContent-Type: text\/plain; charset=UTF-8; format=flowed\n/m' "$1"; }
 v_date_only_header() { v_plain; }
