@@ -1,5 +1,6 @@
 #include "mail/am.hpp"
 
+#include <ctime>
 #include <set>
 
 #include "core/message.hpp"
@@ -232,9 +233,17 @@ CommitParts commit_parts(std::string_view raw, const core::SeriesPatch& p, const
   c.author.email = a.author_email;
   core::Message m;
   if (!a.date.empty()) decode_date(a.date, m);
+  if (!a.date.empty() && !m.date) decode_iso_date(a.date, m);
   if (m.date) {
     c.date = *m.date;
     c.tz_minutes = m.tz_minutes;
+  } else if (a.date.empty()) {
+    // A mail without any Date: git am dates the commit now, in the local zone.
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    c.date = now;
+    c.tz_minutes = static_cast<int>(local.tm_gmtoff / 60);
   } else if (auto parsed = parse_message(raw); parsed.message) {
     c.date = parsed.message->date.value_or(0);
     c.tz_minutes = parsed.message->tz_minutes;

@@ -123,4 +123,53 @@ void decode_date(const std::string& value, core::Message& m) {
   m.date_ok = true;
 }
 
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+// days_from_civil).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+}  // namespace
+
+void decode_iso_date(const std::string& value, core::Message& m) {
+  std::string_view v = value;
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r' || v.back() == '\n')) v.remove_suffix(1);
+  // YYYY-MM-DD, then 'T' or one space, then hh:mm[:ss]
+  if (v.size() < 16 || !digits(v.substr(0, 4)) || v[4] != '-' || !digits(v.substr(5, 2)) || v[7] != '-' ||
+      !digits(v.substr(8, 2)) || (v[10] != 'T' && v[10] != ' ') || !digits(v.substr(11, 2)) || v[13] != ':' ||
+      !digits(v.substr(14, 2)))
+    return;
+  const int year = two_digits(v, 0) * 100 + two_digits(v, 2);
+  const int mon = two_digits(v, 5), day = two_digits(v, 8), hh = two_digits(v, 11), mi = two_digits(v, 14);
+  int ss = 0;
+  std::string_view rest = v.substr(16);
+  if (rest.size() >= 3 && rest[0] == ':' && digits(rest.substr(1, 2))) {
+    ss = two_digits(rest, 1);
+    rest.remove_prefix(3);
+  }
+  if (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+  int tz = 0;
+  if (rest == "Z") {
+    tz = 0;
+  } else if (auto z = numeric_zone(rest)) {
+    tz = *z;
+  } else {
+    return;  // no zone (git would take the local one) or something else
+  }
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mon < 1 || mon > 12 || day < 1 || day > kDays[mon - 1] || hh > 23 || mi > 59 || ss > 60) return;
+  m.date = days_from_civil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day)) * 86400 + hh * 3600 +
+           mi * 60 + ss - int64_t{tz} * 60;
+  m.tz_minutes = tz;
+  m.date_ok = true;
+}
+
 }  // namespace seam::mail

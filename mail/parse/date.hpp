@@ -14,4 +14,10 @@ namespace seam::mail {
 // agrees; an unreadable one leaves the date unset (date_ok false).
 void decode_date(const std::string& value, core::Message& m);
 
+// Sets m.date, m.tz_minutes and m.date_ok from an ISO 8601 date with a zone
+// ("2024-01-02T03:04:05+01:00", "2024-01-02 03:04 +0100", "...Z"), which
+// git's date parser takes where RFC 5322 is expected (an in-body Date:
+// written by hand or by a tool); leaves `m` alone for anything else.
+void decode_iso_date(const std::string& value, core::Message& m);
+
 }  // namespace seam::mail

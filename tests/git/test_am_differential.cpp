@@ -8,6 +8,8 @@
 // commits are git am's.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -122,6 +124,25 @@ TEST_SUITE("git/am-differential") {
     check_same_as_git_am(out, v);
     CHECK(test::shell("git -C '" + (out / "base_moved/apply").string() + "' show diff:a.c | sed -n '5p;25p'") ==
           "line FIVE\nline TWENTY-FIVE\n");
+  }
+
+  TEST_CASE("the author date: an ISO 8601 Date git reads, and none at all (git am takes the time of the run)") {
+    test::TempDir tmp;
+    const std::string v = "date_inbody_bad date_inbody_iso_space date_iso_z";
+    const fs::path out = run_variants(tmp, v);
+    check_same_as_git_am(out, v);
+    CHECK(slurp(out / "date_inbody_bad/apply.log").find("\nauthor Ada Author <ada@example.org> 1704161045 +0100\n") !=
+          std::string::npos);
+    // Without a Date: the time of the commit, not 1970.
+    const auto before = static_cast<long long>(std::time(nullptr));
+    const fs::path none = run_variants(tmp, "date_missing");
+    const std::string log = slurp(none / "date_missing/apply.log");
+    const size_t at = log.find("> ");
+    REQUIRE(at != std::string::npos);
+    const long long when = std::atoll(log.c_str() + at + 2);
+    CHECK(when >= before);
+    CHECK(when <= static_cast<long long>(std::time(nullptr)));
+    CHECK(log.find(" +0000\n") != std::string::npos);  // the script runs with TZ=UTC
   }
 
   TEST_CASE("patch breaks, in-body headers, CRLF file content and empty files in mail as clients send it") {

@@ -316,6 +316,36 @@ v_base_moved_noeol() { { printf 'zero\n'; cat noeol.txt; } > n.tmp && mv n.tmp n
 mangle_base_moved_noeol() { drop_first "$1"; }
 v_base_moved_ambiguous() { seq 1 10 | sed 's/.*/same/' > rep.txt; git add -A; commit "$(msg 'rep\n')"; sed -i '5s/same/diff/' rep.txt; git add -A; commit "$(msg 'rep: five\n')"; }
 mangle_base_moved_ambiguous() { perl -0pi -e 's/^\@\@ -2,7 \+2,7 \@\@/\@\@ -3,7 +3,7 \@\@/m' "$1"; }
+v_author_quotes() { AN='Bob "The Builder" Other' AE=bob@example.org v_plain; }
+v_author_utf8_comma() { AN=$(printf 'J\303\266rg, Other') AE=jorg@example.org v_plain; }
+v_author_apostrophe() { AN="Pat O'Brien" AE=pat@example.org v_plain; }
+v_author_parens() { AN='Bob (Robert) Other' AE=bob@example.org v_plain; }
+v_inbody_author_quotes() { AN='Bob "The Builder" Other' AE=bob@example.org v_plain; FROM='Sam Sender <sam@example.org>'; }
+v_inbody_author_utf8_comma() { AN=$(printf 'J\303\266rg, Other') AE=jorg@example.org v_plain; FROM='Sam Sender <sam@example.org>'; }
+v_author_long_utf8() { AN=$(printf 'J\303\266rg-\303\204nne M\303\274ller-L\303\274denscheidt von und zu Gro\303\237') AE=jorg@example.org v_plain; }
+set_date() { perl -0pi -e "s/^Date: .*\$/Date: $2/m" "$1"; }
+v_date_gmt() { v_plain; }
+mangle_date_gmt() { set_date "$1" 'Tue, 2 Jan 2024 03:04:05 GMT'; }
+v_date_est() { v_plain; }
+mangle_date_est() { set_date "$1" 'Tue, 2 Jan 2024 03:04:05 EST'; }
+v_date_noseconds() { v_plain; }
+mangle_date_noseconds() { set_date "$1" 'Tue, 2 Jan 2024 03:04 +0530'; }
+v_date_twodigit() { v_plain; }
+mangle_date_twodigit() { set_date "$1" 'Tue, 2 Jan 24 03:04:05 +0100'; }
+v_date_minus0000() { v_plain; }
+mangle_date_minus0000() { set_date "$1" 'Tue, 02 Jan 2024 03:04:05 -0000'; }
+v_date_comment() { v_plain; }
+mangle_date_comment() { set_date "$1" 'Tue, 2 Jan 2024 03:04:05 +0000 (UTC)'; }
+v_date_lower() { v_plain; }
+mangle_date_lower() { set_date "$1" 'tue, 2 jan 2024 03:04:05 +0000'; }
+v_date_inbody_bad() { v_plain; }
+mangle_date_inbody_bad() { perl -0pi -e 's/\n\nMore lines\./\n\nDate: 2024-01-02T03:04:05+01:00\n\nMore lines./' "$1"; }
+v_date_inbody_iso_space() { v_plain; }
+mangle_date_inbody_iso_space() { perl -0pi -e 's/\n\nMore lines\./\n\nDate: 2024-01-02 03:04 -0730\n\nMore lines./' "$1"; }
+v_date_iso_z() { v_plain; }
+mangle_date_iso_z() { set_date "$1" '2024-02-29T23:59:59Z'; }
+v_date_missing() { v_plain; }
+mangle_date_missing() { perl -0pi -e 's/^Date: .*\n//m' "$1"; }
 v_flowed() { v_plain; git commit -q --amend -F "$(msg 'a: flowed\n\nA long line that \nwas wrapped.\n')"; }
 mangle_flowed() { perl -0pi -e 's/^(Subject: .*\n)/$1MIME-Version: 1.0\nContent-Type: text\/plain; charset=UTF-8; format=flowed\n/m' "$1"; }
 v_date_only_header() { v_plain; }
