@@ -346,6 +346,21 @@ v_date_iso_z() { v_plain; }
 mangle_date_iso_z() { set_date "$1" '2024-02-29T23:59:59Z'; }
 v_date_missing() { v_plain; }
 mangle_date_missing() { perl -0pi -e 's/^Date: .*\n//m' "$1"; }
+v_subject_latin1_q() { v_plain; }
+mangle_subject_latin1_q() { perl -0pi -e 's/^Subject: \[PATCH\] a: add line 31$/Subject: [PATCH] =?ISO-8859-1?Q?a:_caf=E9?=/m' "$1"; }
+v_subject_b64_split() { v_plain; }
+mangle_subject_b64_split() { perl -0pi -e 's/^Subject: \[PATCH\] a: add line 31$/Subject: =?UTF-8?B?W1BBVENIXSBhOiBjYWbD?=\n =?UTF-8?B?qSBmaW4=?=/m' "$1"; }
+v_subject_mixed_words() { v_plain; }
+mangle_subject_mixed_words() { perl -0pi -e 's/^Subject: \[PATCH\] a: add line 31$/Subject: [PATCH] a: =?UTF-8?Q?caf=C3=A9?= and =?UTF-8?Q?na=C3=AFve?= words/m' "$1"; }
+v_html_alternative() { v_plain; }
+mangle_html_alternative() { perl -0pi -e 's/^(Subject: .*\n)\n(.*)\z/$1MIME-Version: 1.0\nContent-Type: multipart\/alternative; boundary="AA"\n\n--AA\nContent-Type: text\/plain; charset=UTF-8\n\n$2\n--AA\nContent-Type: text\/html; charset=UTF-8\n\n<p>html<\/p>\n--AA--\n/ms' "$1"; }
+v_context_changed() { v_plain; }
+mangle_context_changed() { perl -0pi -e 's/^ line 29$/ line 29 changed/m' "$1"; }
+v_ws_stripped() { printf 'a  \nb\nc\n' > ws.txt; git add -A; commit "$(msg 'ws\n')"; printf 'a  \nB\nc\n' > ws.txt; git add -A; commit "$(msg 'ws: b\n')"; }
+mangle_ws_stripped() { perl -pi -e 's/^ a  $/ a/' "$1"; }
+v_readd_file() { git rm -q top.txt; commit "$(msg 'drop top\n')"; echo 'top again' > top.txt; git add -A; commit "$(msg 'top again\n')"; }
+v_offset_wrong_side() { seq 1 40 | sed 's/.*/x/' > rep.txt; sed -i '10s/x/MARK/; 30s/x/MARK/' rep.txt; git add -A; commit "$(msg 'rep\n')"; sed -i '30s/MARK/DONE/' rep.txt; git add -A; commit "$(msg 'rep: second mark\n')"; }
+mangle_offset_wrong_side() { perl -0pi -e 's/^\@\@ -27,7 \+27,7 \@\@/\@\@ -15,7 +15,7 \@\@/m' "$1"; }
 v_flowed() { v_plain; git commit -q --amend -F "$(msg 'a: flowed\n\nA long line that \nwas wrapped.\n')"; }
 mangle_flowed() { perl -0pi -e 's/^(Subject: .*\n)/$1MIME-Version: 1.0\nContent-Type: text\/plain; charset=UTF-8; format=flowed\n/m' "$1"; }
 v_date_only_header() { v_plain; }
