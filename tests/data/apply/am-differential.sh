@@ -361,6 +361,13 @@ mangle_ws_stripped() { perl -pi -e 's/^ a  $/ a/' "$1"; }
 v_readd_file() { git rm -q top.txt; commit "$(msg 'drop top\n')"; echo 'top again' > top.txt; git add -A; commit "$(msg 'top again\n')"; }
 v_offset_wrong_side() { seq 1 40 | sed 's/.*/x/' > rep.txt; sed -i '10s/x/MARK/; 30s/x/MARK/' rep.txt; git add -A; commit "$(msg 'rep\n')"; sed -i '30s/MARK/DONE/' rep.txt; git add -A; commit "$(msg 'rep: second mark\n')"; }
 mangle_offset_wrong_side() { perl -0pi -e 's/^\@\@ -27,7 \+27,7 \@\@/\@\@ -15,7 +15,7 \@\@/m' "$1"; }
+# diff -u output of other tools: timestamps after a TAB, new and deleted files
+v_trad_timestamps() { echo more >> 'with space.txt'; echo 'line 31' >> a.c; git add -A; commit "$(msg 'traditional with timestamps\n')"; }
+mangle_trad_timestamps() { perl -0pi -e 's/^diff --git .*\nindex .*\n--- (.*?)\t?\n\+\+\+ (.*?)\t?\n/--- $1\t2024-01-02 03:04:05.000000000 +0100\n+++ $2\t2024-01-02 03:05:06.000000000 +0100\n/mg' "$1"; }
+v_trad_new_delete() { echo fresh > fresh.txt; git rm -q top.txt; git add -A; commit "$(msg 'traditional new and delete\n')"; }
+mangle_trad_new_delete() { perl -0pi -e 's/^diff --git .*\n(?:new|deleted) file mode .*\nindex .*\n//mg' "$1"; }
+v_binary_rename() { git mv bin.dat moved.dat; commit "$(msg 'move binary\n')"; FP=-M; }
+v_binary_copy_change() { cp bin.dat copy.dat; printf 'x' >> copy.dat; git add -A; commit "$(msg 'copy binary\n')"; FP='-C --find-copies-harder'; }
 v_flowed() { v_plain; git commit -q --amend -F "$(msg 'a: flowed\n\nA long line that \nwas wrapped.\n')"; }
 mangle_flowed() { perl -0pi -e 's/^(Subject: .*\n)/$1MIME-Version: 1.0\nContent-Type: text\/plain; charset=UTF-8; format=flowed\n/m' "$1"; }
 v_date_only_header() { v_plain; }
