@@ -404,12 +404,13 @@ std::vector<Section> sections(const std::string& diff) {
 // for nearest to it, after it then before it by growing distance (git's
 // find_pos; a hunk that starts at line 1 or ends at the file's end without
 // trailing context is tried there first, then anywhere), and its header
-// names the line found. libgit2 only ever tries the line the header names
-// ("TODO: search for hunk position"), so a patch made on a tree where the
-// lines moved, which git am applies, failed. `old` is the file before the
-// patch; hunks are placed in order on the image the earlier ones made, as
-// both apply them. A hunk found nowhere is left as it is (libgit2 then
-// reports that its context does not match).
+// names the line found; a hunk that fits at the line it names stays there.
+// libgit2 only ever tries the line the header names ("TODO: search for hunk
+// position"), so a patch made on a tree where the lines moved, which git am
+// applies, failed. `old` is the file before the patch; hunks are placed in
+// order on the image the earlier ones made, as both apply them. A hunk
+// found nowhere is left as it is (libgit2 then reports that its context
+// does not match).
 std::string place_hunks(const std::string& text, std::string_view old) {
   std::vector<std::string> image;
   for (size_t i = 0; i < old.size();) {
@@ -504,8 +505,12 @@ std::string place_hunks(const std::string& text, std::string_view old) {
       }
       return -1;
     };
+    // A hunk that fits where it says stays there. git would first try a
+    // hunk without trailing context at the file's end: for an insertion
+    // made with -U0 (no pre-image at all) that puts the lines at the end of
+    // the file, a mangled commit seam does not copy.
     const bool begin = a == 0 || a == 1, end = trailing == 0;
-    long at = find(begin, end);
+    long at = matches(stated) ? static_cast<long>(stated) : find(begin, end);
     if (at < 0 && (begin || end)) at = find(false, false);
     if (at < 0) {
       for (size_t j = n; j < k; ++j) out += lines[j];

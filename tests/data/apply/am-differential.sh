@@ -368,6 +368,10 @@ v_trad_new_delete() { echo fresh > fresh.txt; git rm -q top.txt; git add -A; com
 mangle_trad_new_delete() { perl -0pi -e 's/^diff --git .*\n(?:new|deleted) file mode .*\nindex .*\n//mg' "$1"; }
 v_binary_rename() { git mv bin.dat moved.dat; commit "$(msg 'move binary\n')"; FP=-M; }
 v_binary_copy_change() { cp bin.dat copy.dat; printf 'x' >> copy.dat; git add -A; commit "$(msg 'copy binary\n')"; FP='-C --find-copies-harder'; }
+v_unified0_insert() { sed -i 's/^line 15$/line 15\nline 15.5/' a.c; git add -A; commit "$(msg 'a: insert in the middle\n')"; FP=-U0; }
+v_unified0_replace() { sed -i 's/^line 15$/line FIFTEEN/' a.c; git add -A; commit "$(msg 'a: replace in the middle\n')"; FP=-U0; }
+v_unified0_top() { sed -i '1i line 0' a.c; git add -A; commit "$(msg 'a: insert at the top\n')"; FP=-U0; }
+v_unified0_second() { sed -i '1a line 1.5' a.c; git add -A; commit "$(msg 'a: insert after the first line\n')"; FP=-U0; }
 v_flowed() { v_plain; git commit -q --amend -F "$(msg 'a: flowed\n\nA long line that \nwas wrapped.\n')"; }
 mangle_flowed() { perl -0pi -e 's/^(Subject: .*\n)/$1MIME-Version: 1.0\nContent-Type: text\/plain; charset=UTF-8; format=flowed\n/m' "$1"; }
 v_date_only_header() { v_plain; }
