@@ -326,6 +326,23 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
       at[lone[k]].version = at[i].version;
     }
   }
+  // A cover letter that leaves the version out ("[PATCH 0/2]") answered by
+  // patches that all name one newer version ("[PATCH v2 1/2]", "[PATCH v2
+  // 2/2]") is that version's cover letter, as b4 takes it.
+  for (size_t i = 0; i < n; ++i) {
+    if (!at[i].cover() || msgs[i].pull || msgs[i].version != 1) continue;
+    int named = 0;
+    bool one = true;
+    for (size_t c : ix.children[i]) {
+      if (!at[c].sub || msgs[c].pull || at[c].index <= 0) continue;
+      if (at[c].total != at[i].total || !same_author(i, c) || (named && at[c].version != named)) {
+        one = false;
+        break;
+      }
+      named = at[c].version;
+    }
+    if (one && named > 1) at[i].version = named;
+  }
   for (size_t i : by_depth) {
     auto& pl = at[i];
     const auto& m = msgs[i];

@@ -1,0 +1,104 @@
+// Where seam's series assembly differed from `b4 am` (b4 0.12, offline, on the
+// same local mbox) in the differential runs of scripts/b4-differential.py,
+// b4's answer asserted on fixtures that script wrote (tests/data/series/b4-*.mbox;
+// invented people, one scenario per Message-ID prefix d0-, d1-, …):
+//
+// - a cover letter that leaves the version out ("[PATCH 0/2]") over patches
+//   that all name it ("[PATCH v2 1/2]") is that version's cover letter, also
+//   when it is sent into the v1 thread, and trailers given to it reach every
+//   patch.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "core/series.hpp"
+#include "core/store/store.hpp"
+#include "mail/ingest.hpp"
+#include "tests/support.hpp"
+
+using namespace seam;
+
+namespace {
+
+struct Loaded {
+  test::TempDir tmp;
+  std::unique_ptr<core::Store> store;
+  std::vector<core::Series> all;
+};
+
+std::unique_ptr<Loaded> load(const std::string& fixture) {
+  auto l = std::make_unique<Loaded>();
+  l->store = std::make_unique<core::Store>((l->tmp / "s.db").string());
+  auto reps = mail::ingest(*l->store, test::data("series/" + fixture).string(), {});
+  REQUIRE(reps.size() == 1);
+  REQUIRE(reps[0].fatal.empty());
+  REQUIRE(reps[0].errors.empty());
+  l->store->rebuild_series();
+  l->all = l->store->load_series({});
+  return l;
+}
+
+const core::Series* of(Loaded& l, const std::string& msgid) {
+  auto id = l.store->series_of(msgid);
+  if (!id) return nullptr;
+  for (const auto& s : l.all)
+    if (s.id == *id) return &s;
+  return nullptr;
+}
+
+std::vector<int> versions(const core::Series& s) {
+  std::vector<int> out;
+  for (const auto& v : s.versions) out.push_back(v.version);
+  return out;
+}
+
+std::vector<std::string> msgids(const core::SeriesVersion& v) {
+  std::vector<std::string> out;
+  for (const auto& p : v.patches) out.push_back(p.msgid);
+  return out;
+}
+
+// "Name: value" of each trailer of a patch, in order.
+std::vector<std::string> trailers(const core::SeriesPatch& p) {
+  std::vector<std::string> out;
+  for (const auto& t : p.trailers) out.push_back(t.name + ": " + t.value);
+  return out;
+}
+
+const std::string kSob = "Signed-off-by: Ada Example <ada@example.org>";
+
+}  // namespace
+
+TEST_SUITE("series/b4-differential") {
+  TEST_CASE("a cover letter without the version its patches name is that version's cover letter") {
+    auto l = load("b4-cover-without-version.mbox");
+    // d0: "[PATCH 0/2]" over "[PATCH v2 1/2]", "[PATCH v2 2/2]". b4: v2, that cover.
+    const auto* a = of(*l, "d0-s-v2-1@example.org");
+    REQUIRE(a);
+    CHECK(versions(*a) == std::vector<int>{2});
+    REQUIRE(a->versions.back().cover);
+    CHECK(*a->versions.back().cover == "d0-s-v2-0@example.org");
+    CHECK(msgids(a->versions.back()) == std::vector<std::string>{"d0-s-v2-1@example.org", "d0-s-v2-2@example.org"});
+    CHECK(of(*l, "d0-s-v2-0@example.org") == a);
+
+    // d1: the same sent in reply to the complete v1's cover letter, with a
+    // Tested-by given to it. b4: v2 with that cover, Tested-by on each patch.
+    const auto* b = of(*l, "d1-s-v1-0@example.org");
+    REQUIRE(b);
+    CHECK(versions(*b) == std::vector<int>{1, 2});
+    CHECK(of(*l, "d1-s-v2-0@example.org") == b);
+    const auto& v1 = b->versions.front();
+    REQUIRE(v1.cover);
+    CHECK(*v1.cover == "d1-s-v1-0@example.org");
+    CHECK(msgids(v1) == std::vector<std::string>{"d1-s-v1-1@example.org", "d1-s-v1-2@example.org"});
+    const auto& v2 = b->versions.back();
+    REQUIRE(v2.cover);
+    CHECK(*v2.cover == "d1-s-v2-0@example.org");
+    REQUIRE(msgids(v2) == std::vector<std::string>{"d1-s-v2-1@example.org", "d1-s-v2-2@example.org"});
+    for (const auto& p : v2.patches) {
+      CAPTURE(p.msgid);
+      CHECK(trailers(p) == std::vector<std::string>{kSob, "Tested-by: Cay Tester <cay@example.org>"});
+    }
+    CHECK(core::cover_trailers_applied(v2) == 2);
+  }
+}
