@@ -360,6 +360,35 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
       pl.total = up.total;
     }
   }
+  // The same lone patch sent again in its own thread ("[PATCH] x", review,
+  // "[PATCH] x" in reply), by its author and without a newer version or
+  // RESEND: the later one is the next version, as b4 numbers it. (A lone
+  // patch of another title there stays a series of its own.)
+  {
+    std::vector<long> root(n, -1);
+    for (size_t i = 0; i < n; ++i) {
+      long r = static_cast<long>(i);
+      for (int d = 0; ix.parent[static_cast<size_t>(r)] >= 0 && d < kMaxDepth; ++d) r = ix.parent[static_cast<size_t>(r)];
+      root[i] = r;
+    }
+    std::vector<size_t> lone;
+    for (size_t i = 0; i < n; ++i)
+      if (at[i].sub && !msgs[i].pull && at[i].index == 0 && at[i].total == 0 && msgs[i].has_diff)
+        lone.push_back(i);
+    std::stable_sort(lone.begin(), lone.end(), [&](size_t a, size_t b) { return msgs[a].date < msgs[b].date; });
+    for (size_t k = 0; k < lone.size(); ++k) {
+      const size_t i = lone[k];
+      if (msgs[i].resend) continue;
+      int newest = 0;
+      for (size_t j = 0; j < k; ++j) {
+        const size_t e = lone[j];
+        if (root[e] == root[i] && msgs[e].date < msgs[i].date && same_author(e, i) &&
+            msgs[e].norm_title == msgs[i].norm_title)
+          newest = std::max(newest, at[e].version);
+      }
+      if (newest >= at[i].version) at[i].version = newest + 1;
+    }
+  }
   auto eff_index = [&](size_t i) { return at[i].index == 0 && at[i].total == 0 ? 1 : at[i].index; };
   auto eff_total = [&](size_t i) { return at[i].total == 0 ? (msgs[i].pull ? 0 : 1) : at[i].total; };
 

@@ -6,7 +6,10 @@
 // - a cover letter that leaves the version out ("[PATCH 0/2]") over patches
 //   that all name it ("[PATCH v2 1/2]") is that version's cover letter, also
 //   when it is sent into the v1 thread, and trailers given to it reach every
-//   patch.
+//   patch;
+// - the same lone "[PATCH] x" sent again in its own thread by its author,
+//   without a version or RESEND, is the next version (v2, then v3); another
+//   author's, a RESEND and another title are not.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -100,5 +103,58 @@ TEST_SUITE("series/b4-differential") {
       CHECK(trailers(p) == std::vector<std::string>{kSob, "Tested-by: Cay Tester <cay@example.org>"});
     }
     CHECK(core::cover_trailers_applied(v2) == 2);
+  }
+
+  TEST_CASE("the same lone patch sent again in its thread is the next version") {
+    auto l = load("b4-lone-patch-again.mbox");
+    // d0: "[PATCH] x", a review, "[PATCH] x" again in reply, a Tested-by to
+    // it. b4: v2 is the second, with only its own review.
+    const auto* a = of(*l, "d0-a1@example.org");
+    REQUIRE(a);
+    CHECK(of(*l, "d0-a2@example.org") == a);
+    REQUIRE(versions(*a) == std::vector<int>{1, 2});
+    CHECK(msgids(a->versions[0]) == std::vector<std::string>{"d0-a1@example.org"});
+    REQUIRE(msgids(a->versions[1]) == std::vector<std::string>{"d0-a2@example.org"});
+    CHECK(trailers(a->versions[1].patches[0]) ==
+          std::vector<std::string>{kSob, "Tested-by: Cay Tester <cay@example.org>"});
+    CHECK(trailers(a->versions[0].patches[0]) ==
+          std::vector<std::string>{kSob, "Reviewed-by: Bob Reviewer <bob@example.org>"});
+
+    // d1: three times, each in reply to the one before. b4: v3.
+    const auto* b = of(*l, "d1-a1@example.org");
+    REQUIRE(b);
+    REQUIRE(versions(*b) == std::vector<int>{1, 2, 3});
+    CHECK(msgids(b->versions[2]) == std::vector<std::string>{"d1-a3@example.org"});
+    CHECK(msgids(b->versions[1]) == std::vector<std::string>{"d1-a2@example.org"});
+
+    // d2: the second in reply to a review without trailers. b4: v2.
+    const auto* c = of(*l, "d2-a2@example.org");
+    REQUIRE(c);
+    REQUIRE(versions(*c) == std::vector<int>{1, 2});
+    CHECK(msgids(c->versions[1]) == std::vector<std::string>{"d2-a2@example.org"});
+
+    // d3: another title (b4 calls it v2 too, seam keeps such a patch a
+    // series of its own, see tests/series/test_series_kinds.cpp); the
+    // first patch stays v1 alone.
+    const auto* d = of(*l, "d3-a1@example.org");
+    const auto* d2 = of(*l, "d3-a2@example.org");
+    REQUIRE(d);
+    REQUIRE(d2);
+    CHECK(d != d2);
+    CHECK(versions(*d) == std::vector<int>{1});
+    CHECK(versions(*d2) == std::vector<int>{1});
+
+    // d4: "[RESEND PATCH] x" is no new version (b4 keeps v1, the first).
+    const auto* e = of(*l, "d4-a2@example.org");
+    REQUIRE(e);
+    for (const auto& v : e->versions) CHECK(v.version == 1);
+    const auto* ev = core::version_with_message(*e, "d4-a1@example.org");
+    REQUIRE(ev);
+    CHECK(ev->version == 1);
+
+    // d5: another author's patch of the same title is not Ada's v2.
+    const auto* f = of(*l, "d5-a1@example.org");
+    REQUIRE(f);
+    for (const auto& v : f->versions) CHECK(v.version == 1);
   }
 }
