@@ -9,7 +9,9 @@
 //   patch;
 // - the same lone "[PATCH] x" sent again in its own thread by its author,
 //   without a version or RESEND, is the next version (v2, then v3); another
-//   author's, a RESEND and another title are not.
+//   author's, a RESEND and another title are not;
+// - a reply trailer the mail client wrapped ("Reviewed-by: Long Name" then
+//   "<addr>"; "Fixes: sha (\"title" then "rest\")") is joined back.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -17,6 +19,7 @@
 #include "core/series.hpp"
 #include "core/store/store.hpp"
 #include "mail/ingest.hpp"
+#include "mail/parse/trailers.hpp"
 #include "tests/support.hpp"
 
 using namespace seam;
@@ -156,5 +159,43 @@ TEST_SUITE("series/b4-differential") {
     const auto* f = of(*l, "d5-a1@example.org");
     REQUIRE(f);
     for (const auto& v : f->versions) CHECK(v.version == 1);
+  }
+
+  TEST_CASE("reply trailers wrapped by the mail client are joined back as b4 joins them") {
+    auto l = load("b4-wrapped-trailers.mbox");
+    const auto* a = of(*l, "d0-s-v1-1@example.org");
+    REQUIRE(a);
+    REQUIRE(a->versions.size() == 1);
+    REQUIRE(a->versions[0].patches.size() == 2);
+    CHECK(trailers(a->versions[0].patches[0]) ==
+          std::vector<std::string>{kSob, "Reviewed-by: Bob Reviewer With A Long Name <bob@example.org>"});
+    CHECK(trailers(a->versions[0].patches[1]) == std::vector<std::string>{kSob});
+
+    const auto* b = of(*l, "d1-s-v1-1@example.org");
+    REQUIRE(b);
+    REQUIRE(b->versions.size() == 1);
+    REQUIRE(b->versions[0].patches.size() == 2);
+    CHECK(trailers(b->versions[0].patches[0]) ==
+          std::vector<std::string>{kSob, "Fixes: 0123456789ab (\"drv: a very long title that wraps here\")",
+                                   "Reviewed-by: Bob Reviewer <bob@example.org>"});
+  }
+
+  TEST_CASE("followup_trailers joins an address or a Fixes title wrapped onto the next line, nothing else") {
+    auto got = mail::followup_trailers(
+        "Thanks.\n\nReviewed-by: A Very Long Reviewer Name\n<long@example.org>\n"
+        "Fixes: abcdef012345 (\"x: a title that\nwent on\")\n");
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].name == "Reviewed-by");
+    CHECK(got[0].value == "A Very Long Reviewer Name <long@example.org>");
+    CHECK(got[0].email == "long@example.org");
+    CHECK(got[1].name == "Fixes");
+    CHECK(got[1].value == "abcdef012345 (\"x: a title that went on\")");
+    // A name with its address already, and a Fixes line that closes, take
+    // nothing from the next line.
+    got = mail::followup_trailers("Acked-by: Bob <bob@example.org>\n<other@example.org>\n"
+                                  "Fixes: abcdef012345 (\"x: done\")\nmore text)\n");
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].value == "Bob <bob@example.org>");
+    CHECK(got[1].value == "abcdef012345 (\"x: done\")");
   }
 }
