@@ -350,8 +350,11 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
     long p = submission_above(i);
     if (p < 0) continue;
     const Place& up = at[static_cast<size_t>(p)];
-    // "[PATCH 1/2]" under "[PATCH v2 0/2]" (or under "[PATCH v2 1/2]") is v2.
-    if (pl.index > 0 && pl.version == 1 && up.version > 1 && up.total == pl.total && (up.cover() || up.index >= 1))
+    // "[PATCH 1/2]" under "[PATCH v2 0/2]" (or under "[PATCH v2 1/2]") is v2,
+    // and so is a patch added past the cover letter's count ("[PATCH 3/3]").
+    if (pl.index > 0 && pl.version == 1 && up.version > 1 &&
+        (up.total == pl.total || (pl.index > up.total && same_author(i, static_cast<size_t>(p)))) &&
+        (up.cover() || up.index >= 1))
       pl.version = up.version;
     // "[PATCH v7]" in reply to v6's 5/5 is v7's 5/5.
     if (pl.index == 0 && pl.total == 0 && m.has_diff && up.index > 0 && up.version < pl.version &&
@@ -410,7 +413,11 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
           if (at[pu].version < at[i].version) older_of[i] = p;
           break;
         }
-        if (eff_total(pu) != eff_total(i) || at[i].index == 0) continue;
+        // A patch its author added past the count of the cover letter above
+        // it ("[PATCH 4/4]" under "[PATCH 0/3]") is one more patch of that
+        // version, as b4 adds it.
+        const bool beyond = at[pu].cover() && at[i].index > at[pu].total && same_author(i, pu);
+        if ((eff_total(pu) != eff_total(i) && !beyond) || at[i].index == 0) continue;
         if (at[pu].cover()) {
           anchor = pu;
           break;
@@ -430,6 +437,8 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
     auto [it, fresh] = group_of.emplace(a, groups.size());
     if (fresh) groups.push_back({a, {}, -1, at[a].version, eff_total(a)});
     groups[it->second].members.push_back(i);
+    // "[PATCH 4/4]" added under "[PATCH 0/3]": the version counts 4.
+    if (!msgs[i].pull) groups[it->second].total = std::max(groups[it->second].total, eff_total(i));
   }
   group_of.clear();
   for (size_t g = 0; g < groups.size(); ++g)

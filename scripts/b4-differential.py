@@ -862,6 +862,197 @@ def uncounted_patches_under_cover():
     return m, m[0].mid
 
 
+simple_prefix('p_glued_counter_10', '[PATCH{c}]', n=10)
+simple_prefix('p_commas_nospace', '[PATCH,v2,{c}]')
+simple_prefix('p_underscore_v', '[PATCH_v2 {c}]')
+simple_prefix('p_mixed_case', '[Patch V2 {c}]')
+simple_prefix('p_rfc_glued', '[RFC PATCHv3 {c}]')
+simple_prefix('p_counter_pad_small', '[PATCH v2 {c}]', n=3, counter_fmt='0{i}/{n}')
+simple_prefix('p_total_padded', '[PATCH v2 {c}]', n=3, counter_fmt='{i}/0{n}')
+
+
+@scen
+def media_tag_after_counter():
+    m = series('[PATCH {c}]', 2)
+    for x in m:
+        x.subject = x.subject.replace('] s', '] [media] s', 1)
+    return m, m[0].mid
+
+
+def _only_cover_version(pfx0, pfx):
+    m = series(pfx, 2, ver=2, pfx0=pfx0)
+    m.append(rep('r1@example.org', m[0].mid, BOB, ['Acked-by: Bob Reviewer <bob@example.org>'], 20))
+    return m, m[0].mid
+
+
+@scen
+def cover_version_nocounter_patches_plain():
+    m, mid = _only_cover_version('[PATCH v2 {c}]', '[PATCH {c}]')
+    m[0].subject = '[PATCH v2] s series title'
+    return m, mid
+
+
+@scen
+def cover_version_rfc():
+    return _only_cover_version('[RFC PATCH v2 {c}]', '[RFC PATCH {c}]')
+
+
+@scen
+def cover_version_after_counter():
+    return _only_cover_version('[PATCH {c} v2]', '[PATCH {c}]')
+
+
+@scen
+def cover_version_glued():
+    return _only_cover_version('[PATCHv2 {c}]', '[PATCH {c}]')
+
+
+@scen
+def cover_version_chain_reply():
+    m = series('[PATCH {c}]', 3, ver=2, pfx0='[PATCH v2 {c}]')
+    m[2].irt = m[1].mid
+    m[3].irt = m[2].mid
+    return m, m[0].mid
+
+
+@scen
+def cover_version_refs_only():
+    m = series('[PATCH {c}]', 2, ver=2, pfx0='[PATCH v2 {c}]')
+    for x in m[1:]:
+        x.refs = [m[0].mid]
+        x.irt = None
+    return m, m[0].mid
+
+
+@scen
+def cover_version_v3_into_v2_thread():
+    m = series('[PATCH {c}]', 2, ver=2, pfx0='[PATCH v2 {c}]')
+    m += series('[PATCH {c}]', 2, ver=3, pfx0='[PATCH v3 {c}]', t=100, cover_irt='s-v2-0@example.org')
+    return m, 's-v2-0@example.org'
+
+
+@scen
+def cover_version_some_patches_named():
+    m = series('[PATCH {c}]', 3, ver=2, pfx0='[PATCH v2 {c}]')
+    m[2].subject = m[2].subject.replace('[PATCH 2/3]', '[PATCH v2 2/3]')
+    return m, m[0].mid
+
+
+@scen
+def cover_no_version_some_patches_named():
+    m = series('[PATCH {c}]', 3, ver=2)
+    m[1].subject = m[1].subject.replace('[PATCH 1/3]', '[PATCH v2 1/3]')
+    return m, m[0].mid
+
+
+@scen
+def reply_with_fixup_diff():
+    m = series('[PATCH {c}]', 2)
+    m.append(M('r1@example.org', BOB, 'Re: [PATCH 1/2] s: part 1',
+               "How about this instead:\n\nReviewed-by: Bob Reviewer <bob@example.org>\n\n"
+               "Signed-off-by: Bob Reviewer <bob@example.org>\n" + diff('bobfix'), irt=m[1].mid, t=20))
+    return m, m[0].mid
+
+
+@scen
+def lone_same_title_as_numbered():
+    m = series('[PATCH {c}]', 3)
+    m.append(M('x@example.org', ADA, '[PATCH] s: part 2', patch_body('s2new'), irt='s-v1-2@example.org', t=30))
+    return m, m[0].mid
+
+
+@scen
+def lone_v2_other_title_in_series_thread():
+    m = series('[PATCH {c}]', 3)
+    m.append(M('x@example.org', ADA, '[PATCH v2] rust: unrelated fix', patch_body('rx'), irt='s-v1-2@example.org', t=30))
+    return m, m[0].mid
+
+
+@scen
+def lone_v2_same_title_in_series_thread():
+    m = series('[PATCH {c}]', 3)
+    m.append(M('x@example.org', ADA, '[PATCH v2] s: part 2', patch_body('s2v2'), irt='s-v1-2@example.org', t=30))
+    return m, m[0].mid
+
+
+@scen
+def two_additional_patches():
+    m = series('[PATCH {c}]', 2)
+    m.append(M('x1@example.org', ADA, '[PATCH] rust: one more', patch_body('x1'), irt='s-v1-2@example.org', t=30))
+    m.append(M('x2@example.org', ADA, '[PATCH] doc: and another', patch_body('x2'), irt='s-v1-0@example.org', t=31))
+    m.append(rep('r1@example.org', 'x1@example.org', BOB, ['Reviewed-by: Bob Reviewer <bob@example.org>'], 40))
+    return m, m[0].mid
+
+
+@scen
+def additional_patch_to_reply_of_cover():
+    m = series('[PATCH {c}]', 2)
+    m.append(rep('r1@example.org', 's-v1-0@example.org', BOB, ['What about rust?'], 20))
+    m.append(M('x1@example.org', ADA, '[PATCH] rust: that too', patch_body('x1'), irt='r1@example.org', t=30))
+    m.append(rep('r2@example.org', 'x1@example.org', BOB, ['Acked-by: Bob Reviewer <bob@example.org>'], 40))
+    return m, 'x1@example.org'
+
+
+@scen
+def patch_4_of_4_in_3_series():
+    m = series('[PATCH {c}]', 3)
+    m.append(M('s-v1-4@example.org', ADA, '[PATCH 4/4] s: part 4', patch_body('s4'), irt=m[0].mid, t=10))
+    return m, m[0].mid
+
+
+@scen
+def additional_numbered_1_of_1():
+    m = series('[PATCH {c}]', 2)
+    m.append(M('x@example.org', ADA, '[PATCH 1/1] rust: extra', patch_body('x1'), irt='s-v1-2@example.org', t=30))
+    return m, m[0].mid
+
+
+@scen
+def additional_series_in_thread():
+    m = series('[PATCH {c}]', 2)
+    extra = series('[PATCH {c}]', 2, tag='t', t=50, cover_irt='s-v1-2@example.org')
+    m += extra
+    return m, m[0].mid
+
+
+@scen
+def additional_series_in_thread_pick():
+    m, _ = SCEN['additional_series_in_thread']()
+    return m, 't-v1-0@example.org'
+
+
+
+@scen
+def patch_4_of_4_v2_unversioned():
+    m = series('[PATCH v2 {c}]', 3, ver=2)
+    m.append(M('s-v2-4@example.org', ADA, '[PATCH 4/4] s: part 4', patch_body('s4'), irt='s-v2-3@example.org', t=10))
+    m.append(rep('r1@example.org', 's-v2-4@example.org', BOB, ['Reviewed-by: Bob Reviewer <bob@example.org>'], 20))
+    m.append(rep('r2@example.org', 's-v2-0@example.org', CAY, ['Tested-by: Cay Tester <cay@example.org>'], 21))
+    return m, m[0].mid
+
+
+@scen
+def patch_5_of_5_gap():
+    m = series('[PATCH v2 {c}]', 3, ver=2)
+    m.append(M('s-v2-5@example.org', ADA, '[PATCH v2 5/5] s: part 5', patch_body('s5'), irt='s-v2-0@example.org', t=10))
+    return m, m[0].mid
+
+
+@scen
+def patch_4_of_4_other_author():
+    m = series('[PATCH {c}]', 3)
+    m.append(M('s-v1-4@example.org', BOB, '[PATCH 4/4] s: part 4', patch_body('s4', BOB), irt=m[0].mid, t=10))
+    return m, m[0].mid
+
+
+@scen
+def patch_4_of_4_with_v1_thread():
+    m = series('[PATCH {c}]', 3)
+    m += series('[PATCH v2 {c}]', 3, ver=2, t=100, cover_irt='s-v1-0@example.org')
+    m.append(M('s-v2-4@example.org', ADA, '[PATCH v2 4/4] s: part 4', patch_body('s4'), irt='s-v2-0@example.org', t=110))
+    return m, 's-v1-0@example.org'
+
+
 def renamed(msgs, p):
     """The scenario's messages with Message-IDs, titles and diffs of their own
     (prefix p), so that several scenarios fit in one fixture unlinked."""

@@ -11,7 +11,9 @@
 //   without a version or RESEND, is the next version (v2, then v3); another
 //   author's, a RESEND and another title are not;
 // - a reply trailer the mail client wrapped ("Reviewed-by: Long Name" then
-//   "<addr>"; "Fixes: sha (\"title" then "rest\")") is joined back.
+//   "<addr>"; "Fixes: sha (\"title" then "rest\")") is joined back;
+// - a patch its author added past the cover letter's count ("[PATCH 4/4]"
+//   under "[PATCH 0/3]") is one more patch of that version.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -197,5 +199,52 @@ TEST_SUITE("series/b4-differential") {
     REQUIRE(got.size() == 2);
     CHECK(got[0].value == "Bob <bob@example.org>");
     CHECK(got[1].value == "abcdef012345 (\"x: done\")");
+  }
+
+  TEST_CASE("a patch its author adds past the cover letter's count is one more patch of that version") {
+    auto l = load("b4-patch-past-count.mbox");
+    // d0: "[PATCH 4/4]" in reply to "[PATCH 0/3]". b4: 4 patches.
+    const auto* a = of(*l, "d0-s-v1-4@example.org");
+    REQUIRE(a);
+    CHECK(of(*l, "d0-s-v1-0@example.org") == a);
+    REQUIRE(versions(*a) == std::vector<int>{1});
+    CHECK(a->versions[0].expected == 4);
+    CHECK(msgids(a->versions[0]) == std::vector<std::string>{"d0-s-v1-1@example.org", "d0-s-v1-2@example.org",
+                                                             "d0-s-v1-3@example.org", "d0-s-v1-4@example.org"});
+    CHECK(a->versions[0].missing().empty());
+
+    // d1: "[PATCH 4/4]" (no version) in reply to "[PATCH v2 3/3]", reviewed,
+    // and a Tested-by to the v2 cover letter. It is v2's 4/4 with both
+    // trailers. (b4 0.12 reads the version only from the direct parent when
+    // that is a cover letter or 1/N, so it leaves this 4/4 in a v1 of its
+    // own; with the patch in reply to the cover letter, as d3, it agrees.)
+    const auto* b = of(*l, "d1-s-v2-4@example.org");
+    REQUIRE(b);
+    REQUIRE(versions(*b) == std::vector<int>{2});
+    const auto& bv = b->versions[0];
+    CHECK(bv.expected == 4);
+    REQUIRE(msgids(bv) == std::vector<std::string>{"d1-s-v2-1@example.org", "d1-s-v2-2@example.org",
+                                                   "d1-s-v2-3@example.org", "d1-s-v2-4@example.org"});
+    CHECK(trailers(bv.patches[3]) == std::vector<std::string>{kSob, "Reviewed-by: Bob Reviewer <bob@example.org>",
+                                                              "Tested-by: Cay Tester <cay@example.org>"});
+    CHECK(trailers(bv.patches[0]) == std::vector<std::string>{kSob, "Tested-by: Cay Tester <cay@example.org>"});
+
+    // d2: "[PATCH v2 5/5]" under "[PATCH v2 0/3]": 4 is missing (b4: same).
+    const auto* c = of(*l, "d2-s-v2-5@example.org");
+    REQUIRE(c);
+    REQUIRE(versions(*c) == std::vector<int>{2});
+    CHECK(c->versions[0].expected == 5);
+    CHECK(c->versions[0].missing() == std::vector<int>{4});
+    CHECK(msgids(c->versions[0]).size() == 4);
+
+    // d3: v2 sent into v1's thread, then "[PATCH v2 4/4]" under v2's cover.
+    const auto* d = of(*l, "d3-s-v1-0@example.org");
+    REQUIRE(d);
+    REQUIRE(versions(*d) == std::vector<int>{1, 2});
+    CHECK(d->versions[0].expected == 3);
+    CHECK(msgids(d->versions[0]).size() == 3);
+    CHECK(d->versions[1].expected == 4);
+    CHECK(msgids(d->versions[1]) == std::vector<std::string>{"d3-s-v2-1@example.org", "d3-s-v2-2@example.org",
+                                                             "d3-s-v2-3@example.org", "d3-s-v2-4@example.org"});
   }
 }
