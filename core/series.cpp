@@ -356,9 +356,10 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
         (up.total == pl.total || (pl.index > up.total && same_author(i, static_cast<size_t>(p)))) &&
         (up.cover() || up.index >= 1))
       pl.version = up.version;
-    // "[PATCH v7]" in reply to v6's 5/5 is v7's 5/5.
+    // "[PATCH v7] x" in reply to v6's 5/5 "x" is v7's 5/5 (another title is
+    // another patch: a lone one, see step 1).
     if (pl.index == 0 && pl.total == 0 && m.has_diff && up.index > 0 && up.version < pl.version &&
-        same_author(i, static_cast<size_t>(p))) {
+        same_author(i, static_cast<size_t>(p)) && m.norm_title == msgs[static_cast<size_t>(p)].norm_title) {
       pl.index = up.index;
       pl.total = up.total;
     }

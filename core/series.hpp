@@ -114,7 +114,7 @@ struct Series {
 // numbered in the order sent; a patch its author adds past the cover
 // letter's count ("[PATCH 4/4]" under "[PATCH 0/3]") is one more patch of that
 // version; a patch without a counter sent as a newer
-// version in reply to patch k/N of an older one is patch k/N of that newer
+// version in reply to patch k/N of an older one, of the same title, is patch k/N of that newer
 // version (a partial reroll, filled from the older version, whose cover
 // letter and title it keeps). Patches of one version sent one by one in reply
 // to an older version's messages are one version. A message repeating a

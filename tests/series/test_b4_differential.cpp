@@ -13,7 +13,9 @@
 // - a reply trailer the mail client wrapped ("Reviewed-by: Long Name" then
 //   "<addr>"; "Fixes: sha (\"title" then "rest\")") is joined back;
 // - a patch its author added past the cover letter's count ("[PATCH 4/4]"
-//   under "[PATCH 0/3]") is one more patch of that version.
+//   under "[PATCH 0/3]") is one more patch of that version;
+// - "[PATCH v2] y" in reply to v1's 2/3 "x" is a v2 of its own (one patch),
+//   not v2's 2/3 filled with v1's 1/3 and 3/3.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -246,5 +248,22 @@ TEST_SUITE("series/b4-differential") {
     CHECK(d->versions[1].expected == 4);
     CHECK(msgids(d->versions[1]) == std::vector<std::string>{"d3-s-v2-1@example.org", "d3-s-v2-2@example.org",
                                                              "d3-s-v2-3@example.org", "d3-s-v2-4@example.org"});
+  }
+
+  TEST_CASE("a [PATCH v2] of another title in reply to a v1 patch is a version of one patch, not a partial reroll") {
+    auto l = load("b4-other-patch-new-version.mbox");
+    const auto* a = of(*l, "d0-x@example.org");
+    REQUIRE(a);
+    REQUIRE(versions(*a) == std::vector<int>{1, 2});
+    const auto& v2 = a->versions[1];
+    CHECK_FALSE(v2.cover);
+    REQUIRE(v2.patches.size() == 1);
+    CHECK(v2.patches[0].msgid == "d0-x@example.org");
+    CHECK_FALSE(v2.patches[0].carried);
+    const auto& v1 = a->versions[0];
+    REQUIRE(v1.cover);
+    CHECK(*v1.cover == "d0-s-v1-0@example.org");
+    CHECK(msgids(v1) == std::vector<std::string>{"d0-s-v1-1@example.org", "d0-s-v1-2@example.org",
+                                                 "d0-s-v1-3@example.org"});
   }
 }
