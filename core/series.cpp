@@ -328,20 +328,39 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
   }
   // A cover letter that leaves the version out ("[PATCH 0/2]") answered by
   // patches that all name one newer version ("[PATCH v2 1/2]", "[PATCH v2
-  // 2/2]") is that version's cover letter, as b4 takes it.
+  // 2/2]") is that version's cover letter, as b4 takes it. So it is when the
+  // first patches name it and the later ones leave it out too ("[PATCH v2
+  // 1/3]", "[PATCH 2/3]", "[PATCH 3/3]": those take it from the cover letter
+  // below), unless one of those repeats a named number or came before a named
+  // one (a newer version sent into the thread of an older one).
   for (size_t i = 0; i < n; ++i) {
     if (!at[i].cover() || msgs[i].pull || msgs[i].version != 1) continue;
     int named = 0;
     bool one = true;
+    std::set<int> named_idx, plain_idx;
+    int64_t named_last = INT64_MIN, plain_first = INT64_MAX;
     for (size_t c : ix.children[i]) {
       if (!at[c].sub || msgs[c].pull || at[c].index <= 0) continue;
-      if (at[c].total != at[i].total || !same_author(i, c) || (named && at[c].version != named)) {
+      if (at[c].total != at[i].total || !same_author(i, c) || (named && at[c].version > 1 && at[c].version != named)) {
         one = false;
         break;
       }
+      if (at[c].version == 1) {
+        plain_idx.insert(at[c].index);
+        plain_first = std::min(plain_first, msgs[c].date);
+        continue;
+      }
       named = at[c].version;
+      named_idx.insert(at[c].index);
+      named_last = std::max(named_last, msgs[c].date);
     }
-    if (one && named > 1) at[i].version = named;
+    if (!one || named <= 1) continue;
+    if (!plain_idx.empty()) {
+      bool apart = *named_idx.begin() < *plain_idx.begin() && named_last <= plain_first;
+      for (int k : plain_idx) apart = apart && !named_idx.count(k);
+      if (!apart) continue;
+    }
+    at[i].version = named;
   }
   for (size_t i : by_depth) {
     auto& pl = at[i];

@@ -106,7 +106,8 @@ struct Series {
 //
 // Versions: a patch whose subject gives no version takes the version of the
 // cover letter or first patch it is threaded under, and a cover letter whose
-// subject gives none takes the one all its numbered patches name; the same
+// subject gives none takes the one all its numbered patches name (or its
+// first patches name, the later ones leaving it out); the same
 // lone patch (author and title) sent again in its own thread without a newer
 // version or RESEND is the next version, as b4 numbers it; a first message without
 // "0/N" whose replies are the numbered patches (or its author's patches) is

@@ -1053,6 +1053,25 @@ def patch_4_of_4_with_v1_thread():
     return m, 's-v1-0@example.org'
 
 
+
+@scen
+def cover_no_version_first_patch_named_v1_thread():
+    m = series('[PATCH {c}]', 3)
+    v2 = series('[PATCH {c}]', 3, ver=2, t=100, cover_irt='s-v1-0@example.org')
+    v2[1].subject = v2[1].subject.replace('[PATCH 1/3]', '[PATCH v2 1/3]')
+    m += v2
+    m.append(rep('r1@example.org', 's-v2-0@example.org', BOB, ['Acked-by: Bob Reviewer <bob@example.org>'], 120))
+    return m, 's-v1-0@example.org'
+
+
+@scen
+def partial_reroll_to_cover_lost_patch():
+    m = series('[PATCH {c}]', 3)
+    del m[2]
+    m.append(M('s-v2-2@example.org', ADA, '[PATCH v2 2/3] s: part 2', patch_body('s2v2'), irt='s-v1-0@example.org', t=30))
+    return m, 's-v2-2@example.org'
+
+
 def renamed(msgs, p):
     """The scenario's messages with Message-IDs, titles and diffs of their own
     (prefix p), so that several scenarios fit in one fixture unlinked."""

@@ -15,7 +15,10 @@
 // - a patch its author added past the cover letter's count ("[PATCH 4/4]"
 //   under "[PATCH 0/3]") is one more patch of that version;
 // - "[PATCH v2] y" in reply to v1's 2/3 "x" is a v2 of its own (one patch),
-//   not v2's 2/3 filled with v1's 1/3 and 3/3.
+//   not v2's 2/3 filled with v1's 1/3 and 3/3;
+// - a cover letter without the version over "[PATCH v2 1/3]", "[PATCH 2/3]",
+//   "[PATCH 3/3]" is v2 with all three (b4 0.12 gives a v2 of 1/3 alone and
+//   leaves 2/3 and 3/3 in a v1: there seam keeps the answer that applies).
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -265,5 +268,43 @@ TEST_SUITE("series/b4-differential") {
     CHECK(*v1.cover == "d0-s-v1-0@example.org");
     CHECK(msgids(v1) == std::vector<std::string>{"d0-s-v1-1@example.org", "d0-s-v1-2@example.org",
                                                  "d0-s-v1-3@example.org"});
+  }
+
+  TEST_CASE("a version named only by the first patch under a cover letter without one is the whole version's") {
+    auto l = load("b4-version-in-first-patch.mbox");
+    // d0: "[PATCH 0/3]", "[PATCH v2 1/3]", "[PATCH 2/3]", "[PATCH 3/3]".
+    const auto* a = of(*l, "d0-s-v2-2@example.org");
+    REQUIRE(a);
+    REQUIRE(versions(*a) == std::vector<int>{2});
+    REQUIRE(a->versions[0].cover);
+    CHECK(*a->versions[0].cover == "d0-s-v2-0@example.org");
+    CHECK(msgids(a->versions[0]) == std::vector<std::string>{"d0-s-v2-1@example.org", "d0-s-v2-2@example.org",
+                                                             "d0-s-v2-3@example.org"});
+    for (const auto& p : a->versions[0].patches) CHECK_FALSE(p.carried);
+
+    // d1: the same sent into the complete v1's thread, with an Acked-by to
+    // the v2 cover letter: v1 and v2, each whole.
+    const auto* b = of(*l, "d1-s-v1-0@example.org");
+    REQUIRE(b);
+    REQUIRE(versions(*b) == std::vector<int>{1, 2});
+    CHECK(msgids(b->versions[0]) == std::vector<std::string>{"d1-s-v1-1@example.org", "d1-s-v1-2@example.org",
+                                                             "d1-s-v1-3@example.org"});
+    const auto& v2 = b->versions[1];
+    REQUIRE(v2.cover);
+    CHECK(*v2.cover == "d1-s-v2-0@example.org");
+    REQUIRE(msgids(v2) == std::vector<std::string>{"d1-s-v2-1@example.org", "d1-s-v2-2@example.org",
+                                                   "d1-s-v2-3@example.org"});
+    for (const auto& p : v2.patches)
+      CHECK(trailers(p) == std::vector<std::string>{kSob, "Acked-by: Bob Reviewer <bob@example.org>"});
+
+    // d2: v1's 1/3 and 3/3 (2/3 lost), then "[PATCH v2 2/3]" in reply to
+    // the v1 cover letter: a reroll, the cover letter stays v1's.
+    const auto* c = of(*l, "d2-s-v2-2@example.org");
+    REQUIRE(c);
+    REQUIRE(versions(*c) == std::vector<int>{1, 2});
+    CHECK(msgids(c->versions[0]) == std::vector<std::string>{"d2-s-v1-1@example.org", "d2-s-v1-3@example.org"});
+    const auto* cv = core::version_with_message(*c, "d2-s-v1-0@example.org");
+    REQUIRE(cv);
+    CHECK(cv->version == 1);
   }
 }
