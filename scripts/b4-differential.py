@@ -1072,6 +1072,14 @@ def partial_reroll_to_cover_lost_patch():
     return m, 's-v2-2@example.org'
 
 
+
+@scen
+def p_v_bracket_patch_history():
+    m = series('[PATCH {c}]', 3)
+    m[2].subject = m[2].subject.replace('[PATCH 2/3]', '[PATCH 2/3] [v2]')
+    return m, m[0].mid
+
+
 def renamed(msgs, p):
     """The scenario's messages with Message-IDs, titles and diffs of their own
     (prefix p), so that several scenarios fit in one fixture unlinked."""

@@ -18,7 +18,9 @@
 //   not v2's 2/3 filled with v1's 1/3 and 3/3;
 // - a cover letter without the version over "[PATCH v2 1/3]", "[PATCH 2/3]",
 //   "[PATCH 3/3]" is v2 with all three (b4 0.12 gives a v2 of 1/3 alone and
-//   leaves 2/3 and 3/3 in a v1: there seam keeps the answer that applies).
+//   leaves 2/3 and 3/3 in a v1: there seam keeps the answer that applies);
+// - "[PATCH 0/3] [v2] x" over "[PATCH 1/3] [v2] …" is v2, as b4 reads it (a
+//   "[v2]" on one numbered patch alone stays that patch's history).
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -306,5 +308,22 @@ TEST_SUITE("series/b4-differential") {
     const auto* cv = core::version_with_message(*c, "d2-s-v1-0@example.org");
     REQUIRE(cv);
     CHECK(cv->version == 1);
+  }
+  TEST_CASE("a revision bracket after a cover letter's tag is the series' version") {
+    auto l = load("b4-revision-bracket.mbox");
+    const auto* a = of(*l, "d0-s-v1-0@example.org");
+    REQUIRE(a);
+    REQUIRE(versions(*a) == std::vector<int>{2});
+    REQUIRE(a->versions[0].cover);
+    CHECK(*a->versions[0].cover == "d0-s-v1-0@example.org");
+    CHECK(msgids(a->versions[0]) == std::vector<std::string>{"d0-s-v1-1@example.org", "d0-s-v1-2@example.org",
+                                                             "d0-s-v1-3@example.org"});
+    CHECK(a->title == "d0-s series title");
+    // Only 2/3 says "[v2]", the cover letter does not: one v1 (b4 0.12
+    // splits off a v2 of 2/3 alone).
+    const auto* b = of(*l, "d1-s-v1-2@example.org");
+    REQUIRE(b);
+    REQUIRE(versions(*b) == std::vector<int>{1});
+    CHECK(msgids(b->versions[0]).size() == 3);
   }
 }
