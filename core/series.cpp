@@ -326,6 +326,42 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
       at[lone[k]].version = at[i].version;
     }
   }
+  // A cover letter that leaves the version out ("[PATCH 0/2]") answered by
+  // patches that all name one newer version ("[PATCH v2 1/2]", "[PATCH v2
+  // 2/2]") is that version's cover letter, as b4 takes it. So it is when the
+  // first patches name it and the later ones leave it out too ("[PATCH v2
+  // 1/3]", "[PATCH 2/3]", "[PATCH 3/3]": those take it from the cover letter
+  // below), unless one of those repeats a named number or came before a named
+  // one (a newer version sent into the thread of an older one).
+  for (size_t i = 0; i < n; ++i) {
+    if (!at[i].cover() || msgs[i].pull || msgs[i].version != 1) continue;
+    int named = 0;
+    bool one = true;
+    std::set<int> named_idx, plain_idx;
+    int64_t named_last = INT64_MIN, plain_first = INT64_MAX;
+    for (size_t c : ix.children[i]) {
+      if (!at[c].sub || msgs[c].pull || at[c].index <= 0) continue;
+      if (at[c].total != at[i].total || !same_author(i, c) || (named && at[c].version > 1 && at[c].version != named)) {
+        one = false;
+        break;
+      }
+      if (at[c].version == 1) {
+        plain_idx.insert(at[c].index);
+        plain_first = std::min(plain_first, msgs[c].date);
+        continue;
+      }
+      named = at[c].version;
+      named_idx.insert(at[c].index);
+      named_last = std::max(named_last, msgs[c].date);
+    }
+    if (!one || named <= 1) continue;
+    if (!plain_idx.empty()) {
+      bool apart = *named_idx.begin() < *plain_idx.begin() && named_last <= plain_first;
+      for (int k : plain_idx) apart = apart && !named_idx.count(k);
+      if (!apart) continue;
+    }
+    at[i].version = named;
+  }
   for (size_t i : by_depth) {
     auto& pl = at[i];
     const auto& m = msgs[i];
@@ -333,14 +369,47 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
     long p = submission_above(i);
     if (p < 0) continue;
     const Place& up = at[static_cast<size_t>(p)];
-    // "[PATCH 1/2]" under "[PATCH v2 0/2]" (or under "[PATCH v2 1/2]") is v2.
-    if (pl.index > 0 && pl.version == 1 && up.version > 1 && up.total == pl.total && (up.cover() || up.index >= 1))
+    // "[PATCH 1/2]" under "[PATCH v2 0/2]" (or under "[PATCH v2 1/2]") is v2,
+    // and so is a patch added past the cover letter's count ("[PATCH 3/3]").
+    if (pl.index > 0 && pl.version == 1 && up.version > 1 &&
+        (up.total == pl.total || (pl.index > up.total && same_author(i, static_cast<size_t>(p)))) &&
+        (up.cover() || up.index >= 1))
       pl.version = up.version;
-    // "[PATCH v7]" in reply to v6's 5/5 is v7's 5/5.
+    // "[PATCH v7] x" in reply to v6's 5/5 "x" is v7's 5/5 (another title is
+    // another patch: a lone one, see step 1).
     if (pl.index == 0 && pl.total == 0 && m.has_diff && up.index > 0 && up.version < pl.version &&
-        same_author(i, static_cast<size_t>(p))) {
+        same_author(i, static_cast<size_t>(p)) && m.norm_title == msgs[static_cast<size_t>(p)].norm_title) {
       pl.index = up.index;
       pl.total = up.total;
+    }
+  }
+  // The same lone patch sent again in its own thread ("[PATCH] x", review,
+  // "[PATCH] x" in reply), by its author and without a newer version or
+  // RESEND: the later one is the next version, as b4 numbers it. (A lone
+  // patch of another title there stays a series of its own.)
+  {
+    std::vector<long> root(n, -1);
+    for (size_t i = 0; i < n; ++i) {
+      long r = static_cast<long>(i);
+      for (int d = 0; ix.parent[static_cast<size_t>(r)] >= 0 && d < kMaxDepth; ++d) r = ix.parent[static_cast<size_t>(r)];
+      root[i] = r;
+    }
+    std::vector<size_t> lone;
+    for (size_t i = 0; i < n; ++i)
+      if (at[i].sub && !msgs[i].pull && at[i].index == 0 && at[i].total == 0 && msgs[i].has_diff)
+        lone.push_back(i);
+    std::stable_sort(lone.begin(), lone.end(), [&](size_t a, size_t b) { return msgs[a].date < msgs[b].date; });
+    for (size_t k = 0; k < lone.size(); ++k) {
+      const size_t i = lone[k];
+      if (msgs[i].resend) continue;
+      int newest = 0;
+      for (size_t j = 0; j < k; ++j) {
+        const size_t e = lone[j];
+        if (root[e] == root[i] && msgs[e].date < msgs[i].date && same_author(e, i) &&
+            msgs[e].norm_title == msgs[i].norm_title)
+          newest = std::max(newest, at[e].version);
+      }
+      if (newest >= at[i].version) at[i].version = newest + 1;
     }
   }
   auto eff_index = [&](size_t i) { return at[i].index == 0 && at[i].total == 0 ? 1 : at[i].index; };
@@ -364,7 +433,11 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
           if (at[pu].version < at[i].version) older_of[i] = p;
           break;
         }
-        if (eff_total(pu) != eff_total(i) || at[i].index == 0) continue;
+        // A patch its author added past the count of the cover letter above
+        // it ("[PATCH 4/4]" under "[PATCH 0/3]") is one more patch of that
+        // version, as b4 adds it.
+        const bool beyond = at[pu].cover() && at[i].index > at[pu].total && same_author(i, pu);
+        if ((eff_total(pu) != eff_total(i) && !beyond) || at[i].index == 0) continue;
         if (at[pu].cover()) {
           anchor = pu;
           break;
@@ -384,6 +457,8 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
     auto [it, fresh] = group_of.emplace(a, groups.size());
     if (fresh) groups.push_back({a, {}, -1, at[a].version, eff_total(a)});
     groups[it->second].members.push_back(i);
+    // "[PATCH 4/4]" added under "[PATCH 0/3]": the version counts 4.
+    if (!msgs[i].pull) groups[it->second].total = std::max(groups[it->second].total, eff_total(i));
   }
   group_of.clear();
   for (size_t g = 0; g < groups.size(); ++g)

@@ -105,11 +105,17 @@ struct Series {
 // Groups messages into series. `msgs` may be in any order.
 //
 // Versions: a patch whose subject gives no version takes the version of the
-// cover letter or first patch it is threaded under; a first message without
+// cover letter or first patch it is threaded under, and a cover letter whose
+// subject gives none takes the one all its numbered patches name (or its
+// first patches name, the later ones leaving it out); the same
+// lone patch (author and title) sent again in its own thread without a newer
+// version or RESEND is the next version, as b4 numbers it; a first message without
 // "0/N" whose replies are the numbered patches (or its author's patches) is
 // their cover letter; patches without a counter answering a cover letter are
-// numbered in the order sent; a patch without a counter sent as a newer
-// version in reply to patch k/N of an older one is patch k/N of that newer
+// numbered in the order sent; a patch its author adds past the cover
+// letter's count ("[PATCH 4/4]" under "[PATCH 0/3]") is one more patch of that
+// version; a patch without a counter sent as a newer
+// version in reply to patch k/N of an older one, of the same title, is patch k/N of that newer
 // version (a partial reroll, filled from the older version, whose cover
 // letter and title it keeps). Patches of one version sent one by one in reply
 // to an older version's messages are one version. A message repeating a

@@ -169,10 +169,11 @@ Subject parse_subject(std::string_view subject) {
       std::string_view inner = rest.substr(1, close - 1);
       // Only the first patch tag counts; a later bracket is part of the title
       // ("[PATCH] kbuild: [doc] fix typo" keeps "[doc]"), except one right
-      // after the tag that only holds revision words ("[PATCH] [v2] x"). On
-      // a numbered patch ("[PATCH 08/22] [v2] x") that is the patch's own
-      // history inside a series of another version: left out of the title,
-      // not read as the version.
+      // after the tag that only holds revision words ("[PATCH] [v2] x", and
+      // on a cover letter "[PATCH 0/3] [v2] x", whose patches then take v2
+      // from it as b4 reads them). On a numbered patch ("[PATCH 08/22] [v2]
+      // x") that is the patch's own history inside a series of another
+      // version: left out of the title, not read as the version.
       if (out.has_patch_tag) {
         Subject more;
         if (parse_patch_group(inner, more) && !more.pull) {
@@ -189,7 +190,7 @@ Subject parse_subject(std::string_view subject) {
           continue;
         }
         if (!only_revision_words(inner)) break;
-        if (out.index == 0 && out.total == 0) {
+        if (out.index == 0) {
           Subject late;
           parse_patch_group(inner, late, true);
           if (late.version > 1 && out.version == 1) out.version = late.version;

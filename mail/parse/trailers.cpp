@@ -168,6 +168,43 @@ static std::vector<std::string> join_continuations(const std::vector<std::string
   return out;
 }
 
+// A trailer a mail client wrapped at the margin, joined back as b4 does:
+//   "Reviewed-by: A Long Name" + "<a@b.c>" (the address alone on the next
+//   line), and "Fixes: 0123abcd (\"title" + "rest\")" (the title's end,
+//   with the closing parenthesis, on the next line).
+static std::vector<std::string> unwrap_trailers(const std::vector<std::string_view>& ls) {
+  std::vector<std::string> out;
+  for (size_t k = 0; k < ls.size(); ++k) {
+    std::string_view l = ls[k];
+    if (k + 1 < ls.size() && !l.empty() && l[0] != ' ' && l[0] != '\t') {
+      const std::string_view next = ls[k + 1];
+      const auto colon = l.find(": ");
+      bool join = false;
+      if (colon != std::string_view::npos && colon > 0 && l.substr(0, colon).find(' ') == std::string_view::npos) {
+        const std::string_view value = trim(l.substr(colon + 2));
+        // "Name: words without an address" + "<address>"
+        if (!value.empty() && value.find('<') == std::string_view::npos && next.size() > 2 && next.front() == '<' &&
+            next.back() == '>' && next.find('>') == next.size() - 1)
+          join = true;
+        // "Name: hex (words" + "words)"
+        size_t h = 0;
+        while (h < value.size() && std::isxdigit(static_cast<unsigned char>(value[h]))) ++h;
+        if (h > 0 && h < value.size() && value[h] == ' ' && value.find('(') != std::string_view::npos &&
+            value.find(')') == std::string_view::npos && !trim(next).empty() &&
+            next.find(')') != std::string_view::npos)
+          join = true;
+      }
+      if (join) {
+        out.push_back(std::string(trim(l)) + " " + std::string(trim(next)));
+        ++k;
+        continue;
+      }
+    }
+    out.emplace_back(l);
+  }
+  return out;
+}
+
 std::vector<Trailer> commit_trailers(std::string_view body) {
   auto ls = lines_of(commit_message(body));
   while (!ls.empty() && trim(ls.back()).empty()) ls.pop_back();
@@ -199,8 +236,10 @@ std::vector<Trailer> followup_trailers(std::string_view body) {
     }
     kept.push_back(l);
   }
+  const auto unwrapped = unwrap_trailers(kept);
+  const std::vector<std::string_view> lines(unwrapped.begin(), unwrapped.end());
   std::vector<Trailer> out;
-  for (const auto& l : join_continuations(kept)) {
+  for (const auto& l : join_continuations(lines)) {
     if (l.find(':') == std::string::npos) continue;
     Trailer t;
     if (!parse_trailer_line(l, t)) continue;

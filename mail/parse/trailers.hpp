@@ -31,7 +31,10 @@ std::vector<Trailer> commit_trailers(std::string_view body);
 // Signed-off-by the submitter forgot): core::trailer_acceptable() decides at
 // assembly whether the sender may give it, as b4 does. Link, Closes and Cc in
 // a reply are not review trailers, and a person trailer without a full
-// address (local@domain.tld) is not a trailer: both are left out.
+// address (local@domain.tld) is not a trailer: both are left out. A trailer
+// wrapped by the mail client is joined back as b4 joins it: "Name: words"
+// followed by a line holding only "<address>", and "Name: hex (words"
+// followed by a line holding the closing ")".
 std::vector<Trailer> followup_trailers(std::string_view body);
 
 // The commit message part of a patch body: up to the "---" line that starts

@@ -135,6 +135,12 @@ TEST_SUITE("mail/subject") {
     CHECK(h.version == 1);
     CHECK(h.index == 8);
     CHECK(h.title == "arch: consolidate prototypes");
+    // On a cover letter it is the series' version (its patches take it).
+    auto c = parse_subject("[PATCH 0/3] [v2] arch: consolidate prototypes");
+    CHECK(c.version == 2);
+    CHECK(c.index == 0);
+    CHECK(c.total == 3);
+    CHECK(c.title == "arch: consolidate prototypes");
     auto keep = parse_subject("[PATCH] [doc] fix typo");
     CHECK(keep.title == "[doc] fix typo");
     // "v5.9" is a kernel release, not a revision (b4 reads it so too).
