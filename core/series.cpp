@@ -383,10 +383,14 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
       pl.total = up.total;
     }
   }
-  // The same lone patch sent again in its own thread ("[PATCH] x", review,
-  // "[PATCH] x" in reply), by its author and without a newer version or
-  // RESEND: the later one is the next version, as b4 numbers it. (A lone
-  // patch of another title there stays a series of its own.)
+  // The same patch sent again in its own thread without a version
+  // ("[PATCH] x", review, "[PATCH] x" in reply), by its author and without
+  // RESEND: it is one more than the newest version that author gave that
+  // title in the thread so far (lone or numbered), as b4 numbers a lone
+  // patch sent again. A version the author names in the thread is theirs:
+  // when the next number is one they name elsewhere ("[RFC PATCH] x",
+  // "[PATCH] x", "[PATCH v2] x"), the patch keeps its v1. (A lone patch of
+  // another title there stays a series of its own.)
   {
     std::vector<long> root(n, -1);
     for (size_t i = 0; i < n; ++i) {
@@ -394,22 +398,25 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
       for (int d = 0; ix.parent[static_cast<size_t>(r)] >= 0 && d < kMaxDepth; ++d) r = ix.parent[static_cast<size_t>(r)];
       root[i] = r;
     }
-    std::vector<size_t> lone;
+    std::vector<size_t> patches;
     for (size_t i = 0; i < n; ++i)
-      if (at[i].sub && !msgs[i].pull && at[i].index == 0 && at[i].total == 0 && msgs[i].has_diff)
-        lone.push_back(i);
-    std::stable_sort(lone.begin(), lone.end(), [&](size_t a, size_t b) { return msgs[a].date < msgs[b].date; });
-    for (size_t k = 0; k < lone.size(); ++k) {
-      const size_t i = lone[k];
-      if (msgs[i].resend) continue;
+      if (at[i].sub && !msgs[i].pull && msgs[i].has_diff) patches.push_back(i);
+    std::stable_sort(patches.begin(), patches.end(), [&](size_t a, size_t b) { return msgs[a].date < msgs[b].date; });
+    for (size_t k = 0; k < patches.size(); ++k) {
+      const size_t i = patches[k];
+      if (msgs[i].resend || at[i].index != 0 || at[i].total != 0 || msgs[i].version != 1 || at[i].version != 1)
+        continue;
+      auto kin = [&](size_t e) {
+        return root[e] == root[i] && same_author(e, i) && msgs[e].norm_title == msgs[i].norm_title;
+      };
       int newest = 0;
-      for (size_t j = 0; j < k; ++j) {
-        const size_t e = lone[j];
-        if (root[e] == root[i] && msgs[e].date < msgs[i].date && same_author(e, i) &&
-            msgs[e].norm_title == msgs[i].norm_title)
-          newest = std::max(newest, at[e].version);
-      }
-      if (newest >= at[i].version) at[i].version = newest + 1;
+      for (size_t j = 0; j < k; ++j)
+        if (kin(patches[j]) && msgs[patches[j]].date < msgs[i].date) newest = std::max(newest, at[patches[j]].version);
+      if (newest < 1) continue;
+      bool named = false;
+      for (size_t e : patches)
+        if (e != i && kin(e) && msgs[e].version == newest + 1) named = true;
+      if (!named) at[i].version = newest + 1;
     }
   }
   auto eff_index = [&](size_t i) { return at[i].index == 0 && at[i].total == 0 ? 1 : at[i].index; };
@@ -418,6 +425,17 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
   // 1. Each submission finds its anchor: the topmost ancestor of the same
   //    version that is its cover letter or first patch. A lone patch has no
   //    anchor but itself, even inside another series' thread.
+  // A cover letter that undercounts its patches ("[PATCH v2 0/2]" over
+  // "[PATCH v2 1/3]" .. "3/3"): the count of its author's patches under it
+  // of which one is numbered past the cover letter's (0: it does not).
+  std::vector<int> undercount(n, 0);
+  for (size_t c = 0; c < n; ++c) {
+    if (!at[c].sub || !at[c].cover()) continue;
+    for (size_t p : ix.children[c])
+      if (at[p].sub && !msgs[p].pull && at[p].version == at[c].version && at[p].index > at[c].total &&
+          same_author(p, c))
+        undercount[c] = std::max(undercount[c], eff_total(p));
+  }
   std::vector<long> anchor_of(n, -1);
   std::vector<long> older_of(n, -1);  // first older-version submission above it
   for (size_t i = 0; i < n; ++i) {
@@ -436,7 +454,8 @@ std::vector<Series> assemble(const std::vector<MessageFacts>& msgs, const Assemb
         // A patch its author added past the count of the cover letter above
         // it ("[PATCH 4/4]" under "[PATCH 0/3]") is one more patch of that
         // version, as b4 adds it.
-        const bool beyond = at[pu].cover() && at[i].index > at[pu].total && same_author(i, pu);
+        const bool beyond = at[pu].cover() && same_author(i, pu) &&
+                            (at[i].index > at[pu].total || (undercount[pu] > 0 && eff_total(i) == undercount[pu]));
         if ((eff_total(pu) != eff_total(i) && !beyond) || at[i].index == 0) continue;
         if (at[pu].cover()) {
           anchor = pu;

@@ -107,14 +107,17 @@ struct Series {
 // Versions: a patch whose subject gives no version takes the version of the
 // cover letter or first patch it is threaded under, and a cover letter whose
 // subject gives none takes the one all its numbered patches name (or its
-// first patches name, the later ones leaving it out); the same
-// lone patch (author and title) sent again in its own thread without a newer
-// version or RESEND is the next version, as b4 numbers it; a first message without
+// first patches name, the later ones leaving it out); the same patch
+// (author and title) sent again in its own thread without a version or
+// RESEND is one more than the newest version the author gave that title
+// there, unless the author names that number elsewhere in the thread (a
+// version the author names is kept); a first message without
 // "0/N" whose replies are the numbered patches (or its author's patches) is
 // their cover letter; patches without a counter answering a cover letter are
 // numbered in the order sent; a patch its author adds past the cover
 // letter's count ("[PATCH 4/4]" under "[PATCH 0/3]") is one more patch of that
-// version; a patch without a counter sent as a newer
+// version, and a cover letter that undercounts takes its author's patches of
+// the larger count; a patch without a counter sent as a newer
 // version in reply to patch k/N of an older one, of the same title, is patch k/N of that newer
 // version (a partial reroll, filled from the older version, whose cover
 // letter and title it keeps). Patches of one version sent one by one in reply

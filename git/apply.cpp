@@ -290,15 +290,22 @@ std::string traditional_name(const std::string& line) {
   return n;
 }
 
-std::vector<Section> sections(const std::string& diff) {
-  std::vector<Section> out;
-  std::vector<std::string> lines;
-  for (size_t i = 0; i < diff.size();) {
-    size_t nl = diff.find('\n', i);
-    size_t end = nl == std::string::npos ? diff.size() : nl + 1;
-    lines.push_back(diff.substr(i, end - i));
+// The lines of `text`, each with its '\n' (the last one without, when the
+// text does not end in one).
+std::vector<std::string> lines_with_ends(std::string_view text) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < text.size();) {
+    size_t nl = text.find('\n', i);
+    size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
+    out.emplace_back(text.substr(i, end - i));
     i = end;
   }
+  return out;
+}
+
+std::vector<Section> sections(const std::string& diff) {
+  std::vector<Section> out;
+  std::vector<std::string> lines = lines_with_ends(diff);
   bool in_header = false;
   std::pair<std::string, std::string> names;  // of the section's "diff --git" line
   // A diff without git's headers ("diff -u", "Index: " or none): each file's
@@ -412,20 +419,8 @@ std::vector<Section> sections(const std::string& diff) {
 // found nowhere is left as it is (libgit2 then reports that its context
 // does not match).
 std::string place_hunks(const std::string& text, std::string_view old) {
-  std::vector<std::string> image;
-  for (size_t i = 0; i < old.size();) {
-    size_t nl = old.find('\n', i);
-    size_t end = nl == std::string_view::npos ? old.size() : nl + 1;
-    image.emplace_back(old.substr(i, end - i));
-    i = end;
-  }
-  std::vector<std::string> lines;
-  for (size_t i = 0; i < text.size();) {
-    size_t nl = text.find('\n', i);
-    size_t end = nl == std::string::npos ? text.size() : nl + 1;
-    lines.push_back(text.substr(i, end - i));
-    i = end;
-  }
+  std::vector<std::string> image = lines_with_ends(old);
+  const std::vector<std::string> lines = lines_with_ends(text);
   std::string out;
   for (size_t n = 0; n < lines.size();) {
     long a = 0, b = 1, c = 0, d = 1;

@@ -19,6 +19,10 @@
 // - a cover letter without the version over "[PATCH v2 1/3]", "[PATCH 2/3]",
 //   "[PATCH 3/3]" is v2 with all three (b4 0.12 gives a v2 of 1/3 alone and
 //   leaves 2/3 and 3/3 in a v1: there seam keeps the answer that applies);
+// - versions the author names are kept ("[RFC PATCH] x", "[PATCH] x",
+//   "[PATCH v2] x" are v1, v1, v2: b4 0.12 lists the last as v3), a patch
+//   sent again without one follows the newest the author gave its title, and
+//   a cover letter that undercounts its patches takes them all (b4: same);
 // - "[PATCH 0/3] [v2] x" over "[PATCH 1/3] [v2] …" is v2, as b4 reads it (a
 //   "[v2]" on one numbered patch alone stays that patch's history).
 #include <doctest/doctest.h>
@@ -29,37 +33,16 @@
 #include "core/store/store.hpp"
 #include "mail/ingest.hpp"
 #include "mail/parse/trailers.hpp"
+#include "tests/series/loaded.hpp"
 #include "tests/support.hpp"
 
 using namespace seam;
 
 namespace {
 
-struct Loaded {
-  test::TempDir tmp;
-  std::unique_ptr<core::Store> store;
-  std::vector<core::Series> all;
-};
-
-std::unique_ptr<Loaded> load(const std::string& fixture) {
-  auto l = std::make_unique<Loaded>();
-  l->store = std::make_unique<core::Store>((l->tmp / "s.db").string());
-  auto reps = mail::ingest(*l->store, test::data("series/" + fixture).string(), {});
-  REQUIRE(reps.size() == 1);
-  REQUIRE(reps[0].fatal.empty());
-  REQUIRE(reps[0].errors.empty());
-  l->store->rebuild_series();
-  l->all = l->store->load_series({});
-  return l;
-}
-
-const core::Series* of(Loaded& l, const std::string& msgid) {
-  auto id = l.store->series_of(msgid);
-  if (!id) return nullptr;
-  for (const auto& s : l.all)
-    if (s.id == *id) return &s;
-  return nullptr;
-}
+using test::Loaded;
+using test::load;
+using test::of;
 
 std::vector<int> versions(const core::Series& s) {
   std::vector<int> out;
@@ -206,6 +189,41 @@ TEST_SUITE("series/b4-differential") {
     REQUIRE(got.size() == 2);
     CHECK(got[0].value == "Bob <bob@example.org>");
     CHECK(got[1].value == "abcdef012345 (\"x: done\")");
+  }
+
+  TEST_CASE("versions the author names are kept; a patch sent again without one follows the newest") {
+    auto l = load("b4-versions-as-named.mbox");
+    // e0: "[RFC PATCH] x", "[PATCH] x", "[PATCH v2] x", each in reply to the
+    // one before. The author named v2 for the third, so the second is the
+    // author's v1 again (b4 0.12 renumbers them v2 and v3: its "[PATCH
+    // v2]" would be listed as v3).
+    const auto* a = of(*l, "e0-a3@example.org");
+    REQUIRE(a);
+    const auto* a3 = core::version_with_message(*a, "e0-a3@example.org");
+    const auto* a2 = core::version_with_message(*a, "e0-a2@example.org");
+    REQUIRE(a3);
+    REQUIRE(a2);
+    CHECK(a3->version == 2);
+    CHECK(a2->version == 1);
+    for (const auto& v : a->versions) CHECK(v.version <= 2);
+
+    // e1: v2, v3, a v4 of two patches, then "[PATCH] x" again in reply to
+    // v4's 1/2: the next version after the newest the author gave it, v5.
+    const auto* b = of(*l, "e1-a5@example.org");
+    REQUIRE(b);
+    const auto* b5 = core::version_with_message(*b, "e1-a5@example.org");
+    REQUIRE(b5);
+    CHECK(b5->version == 5);
+
+    // e2: "[PATCH v2 0/2]" over "[PATCH v2 1/3]" .. "3/3": one v2 of three
+    // patches under that cover letter (b4: the same).
+    const auto* c = of(*l, "e2-c@example.org");
+    REQUIRE(c);
+    REQUIRE(versions(*c) == std::vector<int>{2});
+    CHECK(c->versions[0].cover == std::optional<std::string>("e2-c@example.org"));
+    CHECK(c->versions[0].expected == 3);
+    CHECK(msgids(c->versions[0]) ==
+          std::vector<std::string>{"e2-p1@example.org", "e2-p2@example.org", "e2-p3@example.org"});
   }
 
   TEST_CASE("a patch its author adds past the cover letter's count is one more patch of that version") {

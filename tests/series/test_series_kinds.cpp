@@ -11,6 +11,7 @@
 #include "core/store/store.hpp"
 #include "mail/ingest.hpp"
 #include "reports/series.hpp"
+#include "tests/series/loaded.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;
@@ -18,31 +19,9 @@ using namespace seam;
 
 namespace {
 
-struct Loaded {
-  test::TempDir tmp;
-  std::unique_ptr<core::Store> store;
-  std::vector<core::Series> all;
-};
-
-std::unique_ptr<Loaded> load(const std::string& fixture) {
-  auto l = std::make_unique<Loaded>();
-  l->store = std::make_unique<core::Store>((l->tmp / "s.db").string());
-  auto reps = mail::ingest(*l->store, test::data("series/" + fixture).string(), {});
-  REQUIRE(reps.size() == 1);
-  REQUIRE(reps[0].fatal.empty());
-  REQUIRE(reps[0].errors.empty());
-  l->store->rebuild_series();
-  l->all = l->store->load_series({});
-  return l;
-}
-
-const core::Series* of(Loaded& l, const std::string& msgid) {
-  auto id = l.store->series_of(msgid);
-  if (!id) return nullptr;
-  for (const auto& s : l.all)
-    if (s.id == *id) return &s;
-  return nullptr;
-}
+using test::Loaded;
+using test::load;
+using test::of;
 
 std::vector<std::string> msgids(const core::SeriesVersion& v) {
   std::vector<std::string> out;
