@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -262,14 +263,14 @@ std::string header_name_line(const std::string& line, const std::string& a, cons
   return l + end;
 }
 
-// The id of a "Subproject commit <id>" line, or "".
+// What follows "Subproject commit " on a line (the id), or "".
 std::string subproject_id(std::string_view l) {
   constexpr std::string_view kPrefix = "Subproject commit ";
   if (l.rfind(kPrefix, 0) != 0) return {};
   l.remove_prefix(kPrefix.size());
-  size_t n = 0;
-  while (n < l.size() && std::isxdigit(static_cast<unsigned char>(l[n]))) ++n;
-  return std::string(l.substr(0, n));
+  // All of the rest: git compares the whole line, so "<id>-dirty" or a
+  // short id is no match for the tree's commit.
+  return std::string(l);
 }
 
 // The file a "--- NAME" or "+++ NAME" line of a diff without git's headers
@@ -303,6 +304,31 @@ std::vector<std::string> lines_with_ends(std::string_view text) {
   return out;
 }
 
+// Whether a "---"/"+++" line of a diff without git's headers dates its
+// file at the epoch, as diff -N dates a file that is absent (git's
+// has_epoch_timestamp; the zone may turn it into 1969-12-31).
+bool epoch_stamp(const std::string& line) {
+  const size_t tab = line.find('\t');
+  if (tab == std::string::npos) return false;
+  // "YYYY-MM-DD HH:MM:SS[.fraction] +HHMM": 1970-01-01 or 1969-12-31, its
+  // time of day minus the zone's offset landing on midnight UTC.
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  char frac[32] = "";
+  char sign = '+';
+  int zh = 0, zm = 0;
+  const std::string ts = line.substr(tab + 1);
+  if (std::sscanf(ts.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%31[.0-9] %c%2d%2d", &y, &mo, &d, &h, &mi, &sec, frac, &sign,
+                  &zh, &zm) != 10 &&
+      std::sscanf(ts.c_str(), "%4d-%2d-%2d %2d:%2d:%2d %c%2d%2d", &y, &mo, &d, &h, &mi, &sec, &sign, &zh, &zm) != 9)
+    return false;
+  for (const char* f = frac + (frac[0] == '.' ? 1 : 0); *f; ++f)
+    if (*f != '0') return false;
+  const long day = y == 1970 && mo == 1 && d == 1 ? 0 : y == 1969 && mo == 12 && d == 31 ? -1 : 1;
+  if (day == 1 || (sign != '+' && sign != '-')) return false;
+  const long zone = (sign == '-' ? -1 : 1) * (zh * 3600L + zm * 60L);
+  return day * 86400L + h * 3600L + mi * 60L + sec - zone == 0;
+}
+
 std::vector<Section> sections(const std::string& diff) {
   std::vector<Section> out;
   std::vector<std::string> lines = lines_with_ends(diff);
@@ -322,7 +348,15 @@ std::vector<Section> sections(const std::string& diff) {
       traditional = false;
     } else if ((out.empty() || traditional) && old_left <= 0 && new_left <= 0 && line.rfind("--- ", 0) == 0 &&
                n + 1 < lines.size() && lines[n + 1].rfind("+++ ", 0) == 0) {
-      const std::string a = traditional_name(line), b = traditional_name(lines[n + 1]);
+      // As git's parse_traditional_patch: /dev/null or a timestamp at the
+      // epoch (diff -N) on one side makes a new or deleted file; else the
+      // file is the second name, or the first when it is a prefix of it.
+      std::string a = traditional_name(line), b = traditional_name(lines[n + 1]);
+      if (!a.empty() && !b.empty()) {
+        const std::string one = b.size() > a.size() && b.compare(0, a.size(), a) == 0 ? a : b;
+        a = epoch_stamp(line) ? std::string() : one;
+        b = epoch_stamp(lines[n + 1]) && !a.empty() ? std::string() : one;
+      }
       const std::string name = b.empty() ? a : b;
       auto q = [](const std::string& p) { return p.find(' ') == std::string::npos ? p : quoted(p); };
       out.emplace_back();
@@ -364,6 +398,24 @@ std::vector<Section> sections(const std::string& diff) {
       names = {};
       if (line.rfind("diff --git ", 0) == 0) {
         names = git_names(line);
+        // A name with a space may hold " b/", which makes the "diff --git"
+        // line ambiguous: the "rename/copy from/to" lines of the header say
+        // the names for certain, as git apply takes them.
+        for (size_t k = n + 1; k < lines.size(); ++k) {
+          const std::string& l = lines[k];
+          if (l.rfind("diff --git ", 0) == 0 || l.rfind("@@", 0) == 0 || l.rfind("--- ", 0) == 0 ||
+              l.rfind("GIT binary patch", 0) == 0)
+            break;
+          auto value = [&](const char* p) {
+            std::string v = l.substr(std::strlen(p));
+            while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();
+            return v;
+          };
+          for (const char* p : {"rename from ", "copy from "})
+            if (l.rfind(p, 0) == 0 && l.size() > std::strlen(p) && l[std::strlen(p)] != '"') names.first = value(p);
+          for (const char* p : {"rename to ", "copy to "})
+            if (l.rfind(p, 0) == 0 && l.size() > std::strlen(p) && l[std::strlen(p)] != '"') names.second = value(p);
+        }
         out.back().name = names.second;
         out.back().old_name = names.first;
       }
@@ -406,20 +458,31 @@ std::vector<Section> sections(const std::string& diff) {
   return out;
 }
 
+// Hunk line numbers past this are not read as numbers (no file has them).
+constexpr long kMaxLine = 1L << 40;
+
 // The text of a section whose hunks say where they go as git apply finds
-// the place: a hunk whose pre-image is not at the line it names is looked
-// for nearest to it, after it then before it by growing distance (git's
-// find_pos; a hunk that starts at line 1 or ends at the file's end without
-// trailing context is tried there first, then anywhere), and its header
-// names the line found; a hunk that fits at the line it names stays there.
-// libgit2 only ever tries the line the header names ("TODO: search for hunk
-// position"), so a patch made on a tree where the lines moved, which git am
-// applies, failed. `old` is the file before the patch; hunks are placed in
-// order on the image the earlier ones made, as both apply them. A hunk
-// found nowhere is left as it is (libgit2 then reports that its context
-// does not match).
-std::string place_hunks(const std::string& text, std::string_view old) {
+// the place (git's find_pos): a hunk is looked for from the line it names,
+// then after it and before it by growing distance; a hunk that starts at
+// line 0 or 1 must match at the file's start and one without trailing
+// context at its end (git's match_beginning and match_end, never retried
+// without them), and no hunk matches lines an earlier hunk wrote. Its
+// header then names the line found. libgit2 only ever tries the line the
+// header names ("TODO: search for hunk position") and knows neither rule,
+// so a patch made on a tree where the lines moved failed, and some applied
+// where git applies them elsewhere or not at all. `old` is the file before
+// the patch; hunks are placed in order on the image the earlier ones made,
+// as both apply them. A hunk found nowhere is named in `bad_hunk`: git
+// apply refuses the patch there.
+struct Placed {
+  std::string text;        // the section with its hunks' headers naming where they go
+  std::string bad_hunk;    // the header of a hunk found nowhere ("" when all were placed)
+};
+
+Placed place_hunks(const std::string& text, std::string_view old) {
   std::vector<std::string> image = lines_with_ends(old);
+  // Lines an earlier hunk wrote: git never matches a later hunk on them.
+  std::vector<char> written(image.size(), 0);
   const std::vector<std::string> lines = lines_with_ends(text);
   std::string out;
   for (size_t n = 0; n < lines.size();) {
@@ -432,16 +495,18 @@ std::string place_hunks(const std::string& text, std::string_view old) {
     char* e = nullptr;
     a = std::strtol(h.c_str() + 4, &e, 10);
     if (*e == ',') b = std::strtol(e + 1, &e, 10);
-    if (std::strncmp(e, " +", 2) != 0) return text;
+    if (std::strncmp(e, " +", 2) != 0) return {text, {}};
     c = std::strtol(e + 2, &e, 10);
     if (*e == ',') d = std::strtol(e + 1, &e, 10);
-    if (std::strncmp(e, " @@", 3) != 0 || a < 0 || b < 0 || c < 0 || d < 0) return text;
+    if (std::strncmp(e, " @@", 3) != 0 || a < 0 || b < 0 || c < 0 || d < 0 || a > kMaxLine || c > kMaxLine)
+      return {text, {}};
     const std::string tail = e;  // " @@ section heading\n"
     // The hunk's lines: pre-image (' ', '-') and post-image (' ', '+').
     std::vector<std::string> pre, post;
     size_t k = n + 1;
+    // Context lines after the last change, counted as git counts them (a
+    // hunk of context only has all its lines trailing).
     long old_left = b, new_left = d, trailing = 0;
-    bool seen_change = false;
     while (k < lines.size() && (old_left > 0 || new_left > 0 || (k < lines.size() && lines[k].rfind("\\", 0) == 0))) {
       const std::string& l = lines[k];
       const char t = l.empty() ? ' ' : l[0];
@@ -461,56 +526,46 @@ std::string place_hunks(const std::string& text, std::string_view old) {
         post.push_back(body);
         --old_left;
         --new_left;
-        if (seen_change) ++trailing;
+        ++trailing;
       } else if (t == '-') {
         pre.push_back(body);
         --old_left;
-        seen_change = true;
         trailing = 0;
       } else if (t == '+') {
         post.push_back(body);
         --new_left;
-        seen_change = true;
         trailing = 0;
       } else {
-        return text;
+        return {text, {}};
       }
       ++k;
     }
-    if (old_left != 0 || new_left != 0) return text;
-    // git's find_pos from the line the post-image numbering names.
+    if (old_left != 0 || new_left != 0) return {text, {}};
+    // git's find_pos from the line the post-image numbering names: a hunk
+    // that starts at line 0 or 1 must match at the file's start, one
+    // without trailing context at its end (git's match_beginning and
+    // match_end; with its default context limit it never retries without
+    // them); no hunk matches lines an earlier one wrote.
+    const bool begin = a == 0 || a == 1, end = trailing == 0;
     auto matches = [&](size_t at) {
       if (at + pre.size() > image.size()) return false;
+      if ((begin && at != 0) || (end && at + pre.size() != image.size())) return false;
       for (size_t j = 0; j < pre.size(); ++j)
-        if (image[at + j] != pre[j]) return false;
+        if (written[at + j] || image[at + j] != pre[j]) return false;
       return true;
     };
     const size_t stated = c > 0 ? static_cast<size_t>(c - 1) : 0;
-    auto find = [&](bool begin, bool end) -> long {
-      if (pre.size() > image.size()) return -1;
-      if (begin || end) {
-        const size_t at = begin ? 0 : image.size() - pre.size();
-        if (begin && end && image.size() != pre.size()) return -1;
-        return matches(at) ? static_cast<long>(at) : -1;
-      }
-      const size_t start = std::min(stated, image.size());
-      for (size_t dist = 0; dist <= image.size(); ++dist) {
-        if (start + dist <= image.size() && matches(start + dist)) return static_cast<long>(start + dist);
-        if (dist && dist <= start && matches(start - dist)) return static_cast<long>(start - dist);
-      }
-      return -1;
-    };
-    // A hunk that fits where it says stays there. git would first try a
-    // hunk without trailing context at the file's end: for an insertion
-    // made with -U0 (no pre-image at all) that puts the lines at the end of
-    // the file, a mangled commit seam does not copy.
-    const bool begin = a == 0 || a == 1, end = trailing == 0;
-    long at = matches(stated) ? static_cast<long>(stated) : find(begin, end);
-    if (at < 0 && (begin || end)) at = find(false, false);
+    size_t start = begin ? 0 : end ? image.size() - std::min(image.size(), pre.size()) : stated;
+    start = std::min(start, image.size());
+    long at = -1;
+    for (size_t dist = 0; dist <= image.size() && at < 0; ++dist) {
+      if (start + dist <= image.size() && matches(start + dist)) at = static_cast<long>(start + dist);
+      else if (dist && dist <= start && matches(start - dist)) at = static_cast<long>(start - dist);
+    }
     if (at < 0) {
-      for (size_t j = n; j < k; ++j) out += lines[j];
-      n = k;
-      continue;
+      std::string header = h;
+      while (!header.empty() && (header.back() == '\n' || header.back() == '\r')) header.pop_back();
+      return {text, header};
     }
     if (static_cast<size_t>(at) != stated) {
       // libgit2 applies a hunk at its "+" line (1-based; 0 for the top):
@@ -524,33 +579,36 @@ std::string place_hunks(const std::string& text, std::string_view old) {
     for (size_t j = n + 1; j < k; ++j) out += lines[j];
     image.erase(image.begin() + at, image.begin() + at + static_cast<long>(pre.size()));
     image.insert(image.begin() + at, post.begin(), post.end());
+    written.erase(written.begin() + at, written.begin() + at + static_cast<long>(pre.size()));
+    written.insert(written.begin() + at, post.size(), 1);
     n = k;
   }
-  return out;
+  return {out, {}};
 }
 
 class Applier {
  public:
   // A section's text with its hunks placed where git apply puts them in
   // the file it changes in `parent`'s tree (place_hunks).
-  std::string placed(const Section& sec, const git_oid& parent) {
+  Placed placed(const Section& sec, const git_oid& parent) {
+    const Placed as_is{sec.text, {}};
     if (sec.old_name.empty() || sec.text.find("\n@@ -") == std::string::npos ||
         sec.text.find("\nnew file mode ") != std::string::npos)
-      return sec.text;
+      return as_is;
     git_commit* c = nullptr;
-    if (git_commit_lookup(&c, repo_, &parent) != 0) return sec.text;
+    if (git_commit_lookup(&c, repo_, &parent) != 0) return as_is;
     CommitPtr commit(c);
     git_tree* t = nullptr;
-    if (git_commit_tree(&t, c) != 0) return sec.text;
+    if (git_commit_tree(&t, c) != 0) return as_is;
     TreePtr tree(t);
     git_tree_entry* e = nullptr;
-    if (git_tree_entry_bypath(&e, t, sec.old_name.c_str()) != 0) return sec.text;
+    if (git_tree_entry_bypath(&e, t, sec.old_name.c_str()) != 0) return as_is;
     Owned<git_tree_entry, git_tree_entry_free> entry(e);
-    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return sec.text;
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return as_is;
     git_blob* b = nullptr;
-    if (git_blob_lookup(&b, repo_, git_tree_entry_id(e)) != 0) return sec.text;
+    if (git_blob_lookup(&b, repo_, git_tree_entry_id(e)) != 0) return as_is;
     BlobPtr blob(b);
-    if (git_blob_is_binary(b)) return sec.text;
+    if (git_blob_is_binary(b)) return as_is;
     return place_hunks(sec.text, std::string_view(static_cast<const char*>(git_blob_rawcontent(b)),
                                                   static_cast<size_t>(git_blob_rawsize(b))));
   }
@@ -684,6 +742,7 @@ class Applier {
     std::vector<Section> secs = sections(p.diff);
     std::vector<const Section*> hunkless, links, parsed;
     std::string rest;
+    std::pair<std::string, std::string> refused;  // file and hunk git apply finds nowhere
     for (const auto& sec : secs) {
       if (sec.gitlink) {
         links.push_back(&sec);
@@ -694,7 +753,12 @@ class Applier {
         continue;
       }
       parsed.push_back(&sec);
-      rest += placed(sec, parent);
+      Placed pl = placed(sec, parent);
+      // Where git apply finds a hunk nowhere, it refuses the patch: so does
+      // seam, once libgit2 has had its say (it names "already applied" or
+      // "file missing" where that is the cause).
+      if (!pl.bad_hunk.empty() && refused.first.empty()) refused = {sec.name, pl.bad_hunk};
+      rest += pl.text;
     }
     if (!rest.empty() && git_diff_from_buffer(&d, rest.data(), rest.size()) != 0) {
       // Name the file and the line: the first section libgit2 refuses on
@@ -869,6 +933,12 @@ class Applier {
       return std::nullopt;
     }
     index.reset(idx);
+    if (!refused.first.empty()) {
+      fail.path = quote_path(refused.first);
+      fail.hunk = refused.second;
+      fail.reason = "context does not match";
+      return std::nullopt;
+    }
     // libgit2 deletes a file whose first lines match the hunk; git apply
     // insists the hunks cover the whole file.
     for (size_t i = 0; i < n; ++i) {
@@ -965,7 +1035,7 @@ class Applier {
           return std::nullopt;
         }
         if (git_tree_entry_filemode(e) != GIT_FILEMODE_COMMIT ||
-            hex(*git_tree_entry_id(e)).compare(0, sec->link_old.size(), sec->link_old) != 0) {
+            hex(*git_tree_entry_id(e)) != sec->link_old) {
           fail.reason = "context does not match";
           return std::nullopt;
         }

@@ -132,14 +132,16 @@ std::string with_trailers(std::string msg, const core::SeriesPatch& p, const AmO
 // line. npos when there is none.
 size_t diff_start(const std::string& patch) {
   size_t start = patch.rfind("diff --git ", 0) == 0 ? 0 : patch.find("\ndiff --git ");
-  if (start != std::string::npos) return start == 0 ? 0 : start + 1;
-  for (size_t i = 0; i < patch.size();) {
+  if (start != std::string::npos && start != 0) ++start;
+  // A file without git's headers may come first: the diff starts at
+  // whichever comes first, as git apply reads on from the patch break.
+  for (size_t i = 0; i < patch.size() && i < start;) {
     size_t nl = patch.find('\n', i);
     if (nl == std::string::npos) break;
     if (patch.compare(i, 4, "--- ") == 0 && patch.compare(nl + 1, 4, "+++ ") == 0) return i;
     i = nl + 1;
   }
-  return std::string::npos;
+  return start;
 }
 
 // The diff of a patch file: from its start (diff_start) to the end, without

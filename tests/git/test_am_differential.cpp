@@ -156,4 +156,43 @@ TEST_SUITE("git/am-differential") {
         "inbody_from_2047 qp_crlf_file_crlf_mail b64_crlf_mixed qp_crlf_newfile crlf_empty qp_empty empty_exec";
     check_same_as_git_am(run_variants(tmp, v), v);
   }
+
+  TEST_CASE("hunks placed as git apply places them, or refused where git refuses them (tests/data/apply/edge)") {
+    // Each case: a base tree (NAME.setup) and one mailed diff (NAME.diff),
+    // applied by git am and by seam apply. seam may refuse what git applies
+    // (it then writes nothing), never write what git does not, and where
+    // both commit the trees are equal.
+    // ov2: a later hunk whose lines also stand where an earlier hunk wrote
+    //   (git never matches there); ovl: found only there (git refuses);
+    // mix1/mix2: a diff without git's headers after or before a git one;
+    // trn: "--- a/f" "+++ b/f.new" (git edits f); epd/epn: diff -N's epoch
+    //   timestamps delete and create; end, u0b: no trailing context, so the
+    //   hunk must end at the file's end (git refuses); u0: a -U0 insertion
+    //   git puts at the end; beg: a hunk at line 1 no longer at the top;
+    // rb: a rename whose old name holds " b/"; off, nnl, idx: offsets, no
+    //   newline at the end, "Index:" headers; crlf, sp, two: others.
+    test::TempDir tmp;
+    const std::string script = test::data("apply/edge/compare.sh").string();
+    auto run = [&](const std::string& name) {
+      std::string r = test::shell("bash '" + script + "' '" + SEAM_BINARY + "' '" + tmp.path().string() + "' " + name);
+      while (!r.empty() && r.back() == '\n') r.pop_back();
+      return r;
+    };
+    for (const char* n : {"ov2", "mix2", "trn", "u0", "epd", "epn", "rb", "off", "nnl", "idx"}) {
+      const std::string name = n;
+      CAPTURE(name);
+      CHECK(run(name) == "git=0 seam=0 same=1");
+    }
+    for (const char* n : {"ovl", "end", "u0b", "beg", "crlf"}) {
+      const std::string name = n;
+      CAPTURE(name);
+      CHECK(run(name) == "git=1 seam=1 same=-");
+    }
+    for (const char* n : {"mix1", "sp", "two"}) {  // git applies these; seam refuses, writing nothing
+      const std::string name = n;
+      CAPTURE(name);
+      const std::string r = run(name);
+      CHECK((r == "git=0 seam=0 same=1" || r == "git=0 seam=1 same=-"));
+    }
+  }
 }
