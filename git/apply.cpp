@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -273,10 +274,10 @@ std::string subproject_id(std::string_view l) {
   return std::string(l);
 }
 
-// The file a "--- NAME" or "+++ NAME" line of a diff without git's headers
-// names, as git apply reads it with -p1: up to a TAB, its first directory
-// dropped; "" for /dev/null.
-std::string traditional_name(const std::string& line) {
+// The name a "--- NAME" or "+++ NAME" line of a diff without git's
+// headers gives, as git's find_name_traditional reads it: up to a TAB
+// (spaces before it kept), unquoted when quoted; "" for /dev/null.
+std::string traditional_raw_name(const std::string& line) {
   std::string n = line.substr(4);
   while (!n.empty() && (n.back() == '\n' || n.back() == '\r')) n.pop_back();
   if (!n.empty() && n[0] == '"') {
@@ -284,10 +285,17 @@ std::string traditional_name(const std::string& line) {
     n = take_name(n, k, false);
   } else {
     n = n.substr(0, n.find('\t'));
-    while (!n.empty() && n.back() == ' ') n.pop_back();
   }
-  if (n == "/dev/null") return {};
-  if (size_t slash = n.find('/'); slash != std::string::npos) n.erase(0, slash + 1);
+  return n == "/dev/null" ? std::string() : n;
+}
+
+// That name with its first `p` directories dropped (git apply's -p).
+std::string traditional_name(const std::string& line, int p) {
+  std::string n = traditional_raw_name(line);
+  for (int k = 0; k < p && !n.empty(); ++k) {
+    size_t slash = n.find('/');
+    n = slash == std::string::npos ? std::string() : n.substr(slash + 1);
+  }
   return n;
 }
 
@@ -308,25 +316,30 @@ std::vector<std::string> lines_with_ends(std::string_view text) {
 // file at the epoch, as diff -N dates a file that is absent (git's
 // has_epoch_timestamp; the zone may turn it into 1969-12-31).
 bool epoch_stamp(const std::string& line) {
-  const size_t tab = line.find('\t');
+  // git's has_epoch_timestamp: the text after the last TAB is
+  // "1969-12-31 " or "1970-01-01 ", then "hh:mm:00[.000] +hh[:]mm" and the
+  // line's end, the time less the zone's offset on midnight UTC.
+  std::string rest = line;
+  while (!rest.empty() && (rest.back() == '\n' || rest.back() == '\r')) rest.pop_back();
+  const size_t tab = rest.rfind('\t');
   if (tab == std::string::npos) return false;
-  // "YYYY-MM-DD HH:MM:SS[.fraction] +HHMM": 1970-01-01 or 1969-12-31, its
-  // time of day minus the zone's offset landing on midnight UTC.
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  char frac[32] = "";
-  char sign = '+';
-  int zh = 0, zm = 0;
-  const std::string ts = line.substr(tab + 1);
-  if (std::sscanf(ts.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%31[.0-9] %c%2d%2d", &y, &mo, &d, &h, &mi, &sec, frac, &sign,
-                  &zh, &zm) != 10 &&
-      std::sscanf(ts.c_str(), "%4d-%2d-%2d %2d:%2d:%2d %c%2d%2d", &y, &mo, &d, &h, &mi, &sec, &sign, &zh, &zm) != 9)
-    return false;
-  for (const char* f = frac + (frac[0] == '.' ? 1 : 0); *f; ++f)
-    if (*f != '0') return false;
-  const long day = y == 1970 && mo == 1 && d == 1 ? 0 : y == 1969 && mo == 12 && d == 31 ? -1 : 1;
-  if (day == 1 || (sign != '+' && sign != '-')) return false;
-  const long zone = (sign == '-' ? -1 : 1) * (zh * 3600L + zm * 60L);
-  return day * 86400L + h * 3600L + mi * 60L + sec - zone == 0;
+  std::string ts = rest.substr(tab + 1);
+  int epoch_hour = 0;
+  if (ts.rfind("1969-12-31 ", 0) == 0) epoch_hour = 24;
+  else if (ts.rfind("1970-01-01 ", 0) != 0) return false;
+  ts.erase(0, 11);
+  static const std::regex stamp("^[0-2][0-9]:([0-5][0-9]):00(\\.0+)? ([-+][0-2][0-9]:?[0-5][0-9])$");
+  std::smatch m;
+  if (!std::regex_match(ts, m, stamp)) return false;
+  const int hour = std::atoi(ts.c_str()), minute = std::atoi(m[1].str().c_str());
+  const std::string zone = m[3].str();
+  int offset = 0;
+  if (size_t colon = zone.find(':'); colon != std::string::npos)
+    offset = std::atoi(zone.substr(1, colon - 1).c_str()) * 60 + std::atoi(zone.c_str() + colon + 1);
+  else
+    offset = std::atoi(zone.c_str() + 1) / 100 * 60 + std::atoi(zone.c_str() + 1) % 100;
+  if (zone[0] == '-') offset = -offset;
+  return hour * 60 + minute - offset == epoch_hour * 60;
 }
 
 std::vector<Section> sections(const std::string& diff) {
@@ -340,6 +353,8 @@ std::vector<Section> sections(const std::string& diff) {
   // lines of the next file) are left out. Hunk lines are counted, so that a
   // removed line "-- x" is never taken for a header.
   bool traditional = false;
+  int p_value = 1;
+  bool p_known = false;
   long old_left = 0, new_left = 0;
   for (size_t n = 0; n < lines.size(); ++n) {
     const std::string& line = lines[n];
@@ -351,8 +366,30 @@ std::vector<Section> sections(const std::string& diff) {
       // As git's parse_traditional_patch: /dev/null or a timestamp at the
       // epoch (diff -N) on one side makes a new or deleted file; else the
       // file is the second name, or the first when it is a prefix of it.
-      std::string a = traditional_name(line), b = traditional_name(lines[n + 1]);
-      if (!a.empty() && !b.empty()) {
+      // git guesses -p0 from the first file whose two names hold no '/',
+      // and keeps it for the rest of the patch; else -p1.
+      if (!p_known) {
+        auto guess = [](const std::string& raw) { return raw.empty() ? -1 : raw.find('/') == std::string::npos ? 0 : -2; };
+        int gp = guess(traditional_raw_name(line)), gq = guess(traditional_raw_name(lines[n + 1]));
+        if (gp == -1) gp = gq;
+        if (gp == 0 && gp == gq) {
+          p_value = 0;
+          p_known = true;
+        }
+      }
+      std::string a = traditional_name(line, p_value), b = traditional_name(lines[n + 1], p_value);
+      const bool a_null = traditional_raw_name(line).empty(), b_null = traditional_raw_name(lines[n + 1]).empty();
+      // A name with fewer directories than -p drops gives way to the other.
+      if (!a_null && a.empty()) a = b;
+      if (!b_null && b.empty()) b = a;
+      if ((!a_null || !b_null) && a.empty() && b.empty()) {
+        // No name at all: left for libgit2 to refuse.
+        out.emplace_back();
+        out.back().first_line = line_no;
+        out.back().text = line;
+        continue;
+      }
+      if (!a_null && !b_null) {
         const std::string one = b.size() > a.size() && b.compare(0, a.size(), a) == 0 ? a : b;
         a = epoch_stamp(line) ? std::string() : one;
         b = epoch_stamp(lines[n + 1]) && !a.empty() ? std::string() : one;
@@ -505,8 +542,8 @@ Placed place_hunks(const std::string& text, std::string_view old) {
     std::vector<std::string> pre, post;
     size_t k = n + 1;
     // Context lines after the last change, counted as git counts them (a
-    // hunk of context only has all its lines trailing).
-    long old_left = b, new_left = d, trailing = 0;
+    // hunk of context only has all its lines trailing), and the changes.
+    long old_left = b, new_left = d, trailing = 0, changes = 0;
     while (k < lines.size() && (old_left > 0 || new_left > 0 || (k < lines.size() && lines[k].rfind("\\", 0) == 0))) {
       const std::string& l = lines[k];
       const char t = l.empty() ? ' ' : l[0];
@@ -531,10 +568,12 @@ Placed place_hunks(const std::string& text, std::string_view old) {
         pre.push_back(body);
         --old_left;
         trailing = 0;
+        ++changes;
       } else if (t == '+') {
         post.push_back(body);
         --new_left;
         trailing = 0;
+        ++changes;
       } else {
         return {text, {}};
       }
@@ -547,11 +586,21 @@ Placed place_hunks(const std::string& text, std::string_view old) {
     // match_end; with its default context limit it never retries without
     // them); no hunk matches lines an earlier one wrote.
     const bool begin = a == 0 || a == 1, end = trailing == 0;
-    auto matches = [&](size_t at) {
+    // `loose`: also as git's memcmp over the pre-image lets a last line
+    // without its newline match an image line that has one (or trailing
+    // blanks): a place git would take and then mangle.
+    auto fits = [&](size_t at, bool loose) {
       if (at + pre.size() > image.size()) return false;
       if ((begin && at != 0) || (end && at + pre.size() != image.size())) return false;
-      for (size_t j = 0; j < pre.size(); ++j)
-        if (written[at + j] || image[at + j] != pre[j]) return false;
+      for (size_t j = 0; j < pre.size(); ++j) {
+        if (written[at + j]) return false;
+        if (image[at + j] == pre[j]) continue;
+        const std::string& img = image[at + j];
+        if (!loose || j + 1 != pre.size() || pre[j].empty() || pre[j].back() == '\n' ||
+            img.compare(0, pre[j].size(), pre[j]) != 0 ||
+            img.find_first_not_of(" \t\r\n", pre[j].size()) != std::string::npos)
+          return false;
+      }
       return true;
     };
     const size_t stated = c > 0 ? static_cast<size_t>(c - 1) : 0;
@@ -559,10 +608,12 @@ Placed place_hunks(const std::string& text, std::string_view old) {
     start = std::min(start, image.size());
     long at = -1;
     for (size_t dist = 0; dist <= image.size() && at < 0; ++dist) {
-      if (start + dist <= image.size() && matches(start + dist)) at = static_cast<long>(start + dist);
-      else if (dist && dist <= start && matches(start - dist)) at = static_cast<long>(start - dist);
+      if (start + dist <= image.size() && fits(start + dist, true)) at = static_cast<long>(start + dist);
+      else if (dist && dist <= start && fits(start - dist, true)) at = static_cast<long>(start - dist);
     }
-    if (at < 0) {
+    // Where git would match only loosely, or a hunk changes nothing (git:
+    // "corrupt patch"), the patch is refused.
+    if (at < 0 || !fits(static_cast<size_t>(at), false) || !changes) {
       std::string header = h;
       while (!header.empty() && (header.back() == '\n' || header.back() == '\r')) header.pop_back();
       return {text, header};
@@ -937,6 +988,25 @@ class Applier {
       fail.path = quote_path(refused.first);
       fail.hunk = refused.second;
       fail.reason = "context does not match";
+      return std::nullopt;
+    }
+    // A new file where the tree has one (and the patch does not delete it
+    // first): git refuses; libgit2 applies the hunk to what is there.
+    for (size_t i = 0; i < n; ++i) {
+      const git_diff_delta* delta = git_diff_get_delta(d, i);
+      if (delta->status != GIT_DELTA_ADDED || !delta->new_file.path) continue;
+      bool deleted = false;
+      for (size_t j = 0; j < n; ++j) {
+        const git_diff_delta* other = git_diff_get_delta(d, j);
+        if (other->status == GIT_DELTA_DELETED && other->old_file.path &&
+            std::strcmp(other->old_file.path, delta->new_file.path) == 0)
+          deleted = true;
+      }
+      git_tree_entry* e = nullptr;
+      if (deleted || git_tree_entry_bypath(&e, pt, delta->new_file.path) != 0) continue;
+      git_tree_entry_free(e);
+      fail.path = quote_path(delta->new_file.path);
+      fail.reason = "file already exists";
       return std::nullopt;
     }
     // libgit2 deletes a file whose first lines match the hunk; git apply

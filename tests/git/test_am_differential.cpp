@@ -170,7 +170,13 @@ TEST_SUITE("git/am-differential") {
     //   hunk must end at the file's end (git refuses); u0: a -U0 insertion
     //   git puts at the end; beg: a hunk at line 1 no longer at the top;
     // rb: a rename whose old name holds " b/"; off, nnl, idx: offsets, no
-    //   newline at the end, "Index:" headers; crlf, sp, two: others.
+    //   newline at the end, "Index:" headers; crlf, sp, two: others;
+    // epk/epj: epoch zones written "+01:00", and text after the zone (no
+    //   epoch); pv: "--- f" "+++ f" first makes it -p0 for the whole patch;
+    // tsp: spaces after a name are part of it; ctx: a hunk of context only
+    //   (git: corrupt patch); epc: a new file (epoch) where one exists;
+    // nnp: a last context line without its newline that git matches
+    //   loosely on an earlier line and mangles: seam refuses.
     test::TempDir tmp;
     const std::string script = test::data("apply/edge/compare.sh").string();
     auto run = [&](const std::string& name) {
@@ -178,17 +184,17 @@ TEST_SUITE("git/am-differential") {
       while (!r.empty() && r.back() == '\n') r.pop_back();
       return r;
     };
-    for (const char* n : {"ov2", "mix2", "trn", "u0", "epd", "epn", "rb", "off", "nnl", "idx"}) {
+    for (const char* n : {"ov2", "mix2", "trn", "u0", "epd", "epn", "rb", "off", "nnl", "idx", "epk", "epj", "pv"}) {
       const std::string name = n;
       CAPTURE(name);
       CHECK(run(name) == "git=0 seam=0 same=1");
     }
-    for (const char* n : {"ovl", "end", "u0b", "beg", "crlf"}) {
+    for (const char* n : {"ovl", "end", "u0b", "beg", "crlf", "tsp", "ctx", "epc"}) {
       const std::string name = n;
       CAPTURE(name);
       CHECK(run(name) == "git=1 seam=1 same=-");
     }
-    for (const char* n : {"mix1", "sp", "two"}) {  // git applies these; seam refuses, writing nothing
+    for (const char* n : {"mix1", "sp", "two", "nnp"}) {  // git applies these; seam refuses, writing nothing
       const std::string name = n;
       CAPTURE(name);
       const std::string r = run(name);
